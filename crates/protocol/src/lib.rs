@@ -1,0 +1,23 @@
+//! Wire formats shared by the Vaora browser widget and the server.
+//!
+//! Everything that crosses a boundary lives here so both sides agree on it:
+//! the signed venue code inside a poster's QR ([`venue_code`]), the short code
+//! printed under it for typing by hand ([`short_code`]), the health
+//! declaration and its validation rules ([`declaration`]), and the JSON bodies
+//! of the check-in API ([`api`]).
+//!
+//! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
+//! default build only *verifies* venue codes and carries no randomness source.
+//! The `sign` feature adds key generation and signing for the server.
+
+pub mod api;
+pub mod declaration;
+pub mod short_code;
+pub mod venue_code;
+
+pub use api::{ApiError, CheckInReceipt, CheckInRequest, ClientConfig, VenueLookup};
+pub use declaration::{Declaration, Field, FieldError, Problem, Symptoms};
+pub use short_code::{ShortCode, ShortCodeError};
+#[cfg(feature = "sign")]
+pub use venue_code::VenueSigner;
+pub use venue_code::{KeyId, TrustedKey, VenueClaims, VenueCodeError};

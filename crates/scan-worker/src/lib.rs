@@ -1,0 +1,58 @@
+//! wasm-bindgen exports of `vaora-scan` for `www/scan-worker.js`.
+//!
+//! Decoding runs in a dedicated Web Worker so that an rqrr panic (a wasm trap,
+//! since release builds abort on panic) kills only the worker, which the page
+//! then restarts. Results are plain JS objects built by hand rather than via
+//! serde, to keep the wasm small.
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use vaora_scan::{Decoded, LumaImage, ScanError};
+use wasm_bindgen::prelude::*;
+
+/// Decodes a camera frame (canvas `ImageData` RGBA); returns `[{ text, bytes }]`.
+#[wasm_bindgen]
+pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Array, JsError> {
+    let frame = LumaImage::from_rgba(width as usize, height as usize, rgba).map_err(to_js)?;
+    to_array(&vaora_scan::decode(&frame))
+}
+
+/// Decodes an uploaded photo (PNG or JPEG bytes); returns `[{ text, bytes }]`.
+#[wasm_bindgen]
+pub fn decode_image_file(bytes: &[u8]) -> Result<Array, JsError> {
+    let found = vaora_scan::decode_encoded_image(bytes).map_err(to_js)?;
+    to_array(&found)
+}
+
+/// The message is the bare error code, so the JS side can switch on it.
+fn to_js(err: ScanError) -> JsError {
+    JsError::new(err.code())
+}
+
+fn to_array(found: &[Decoded]) -> Result<Array, JsError> {
+    let out = Array::new();
+    for decoded in found {
+        let obj = to_object(decoded)?;
+        out.push(&obj);
+    }
+    Ok(out)
+}
+
+/// `{ text: string | null, bytes: Uint8Array }`.
+fn to_object(decoded: &Decoded) -> Result<Object, JsError> {
+    let obj = Object::new();
+    let text = decoded
+        .text
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    let bytes = Uint8Array::from(decoded.bytes.as_slice());
+    set(&obj, "text", &text)?;
+    set(&obj, "bytes", &bytes)?;
+    Ok(obj)
+}
+
+fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsError> {
+    // Reflect.set on a fresh plain object only fails if JS itself is broken.
+    Reflect::set(obj, &JsValue::from_str(key), value)
+        .map(drop)
+        .map_err(|_| JsError::new("reflect_set_failed"))
+}

@@ -1,0 +1,175 @@
+//! Finding and decoding QR codes in a luma frame with rqrr.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use crate::{LumaImage, ScanError};
+
+/// One decoded QR code: raw payload bytes always kept; text when they are valid UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// Payload exactly as stored in the code (byte, Kanji/Shift_JIS, … segments concatenated).
+    pub bytes: Vec<u8>,
+    /// The payload as text, when it is valid UTF-8.
+    pub text: Option<String>,
+}
+
+impl Decoded {
+    fn from_bytes(bytes: Vec<u8>) -> Self {
+        let text = std::str::from_utf8(&bytes).ok().map(str::to_owned);
+        Self { bytes, text }
+    }
+}
+
+/// Decodes every QR code in the frame: rqrr on the image; if nothing is found, retry on the inverted image.
+///
+/// rqrr reads no light-on-dark codes, hence the inverted retry. Raw bytes are
+/// kept via `decode_to` because rqrr's `decode()` rejects non-UTF-8 payloads.
+/// Duplicate payloads in one frame are reported once.
+///
+/// rqrr can panic on some real images; callers that cannot isolate the call
+/// (natively) should use [`decode_catching_panics`]. The browser runs this in a
+/// worker that is restarted after a trap instead.
+pub fn decode(image: &LumaImage) -> Vec<Decoded> {
+    let found = decode_dark_on_light(image);
+    if found.is_empty() {
+        decode_dark_on_light(&image.inverted())
+    } else {
+        found
+    }
+}
+
+/// [`decode`], with an rqrr panic turned into [`ScanError::DecoderPanicked`], for tests and tools.
+pub fn decode_catching_panics(image: &LumaImage) -> Result<Vec<Decoded>, ScanError> {
+    // The image is only read, so no broken state can be observed after a panic.
+    panic::catch_unwind(AssertUnwindSafe(|| decode(image)))
+        .map_err(|payload| ScanError::DecoderPanicked(panic_message(payload.as_ref())))
+}
+
+/// One rqrr pass: detect candidate grids, keep every one that decodes.
+fn decode_dark_on_light(image: &LumaImage) -> Vec<Decoded> {
+    if !image.is_consistent() {
+        return Vec::new();
+    }
+    let width = image.width;
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, image.height, |x, y| {
+        image.pixels[y * width + x]
+    });
+    let mut found: Vec<Decoded> = Vec::new();
+    for grid in prepared.detect_grids() {
+        let mut bytes = Vec::new();
+        // A grid that fails (bad ECC, false finder match) is just not a code.
+        if grid.decode_to(&mut bytes).is_err() {
+            continue;
+        }
+        let decoded = Decoded::from_bytes(bytes);
+        if !found.contains(&decoded) {
+            found.push(decoded);
+        }
+    }
+    found
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_render::{render, render_many, shift_jis_code, text_code};
+
+    fn texts(found: &[Decoded]) -> Vec<&str> {
+        found.iter().filter_map(|d| d.text.as_deref()).collect()
+    }
+
+    #[test]
+    fn plain_text_round_trips() {
+        let found = decode(&render(&text_code("VAORA-CHECKIN-42"), false));
+        assert_eq!(texts(&found), ["VAORA-CHECKIN-42"]);
+        assert_eq!(found[0].bytes, b"VAORA-CHECKIN-42");
+    }
+
+    #[test]
+    fn vietnamese_utf8_round_trips() {
+        let text = "Khai báo y tế: Nguyễn Văn Ánh, Đà Nẵng";
+        let found = decode(&render(&text_code(text), false));
+        assert_eq!(texts(&found), [text]);
+    }
+
+    #[test]
+    fn long_url_round_trips() {
+        let url = format!(
+            "https://checkin.example.vn/v/2f6c1c9e-8a51-4a4b-9a0e-3c1f7f0b9d21?site=hanoi-02&t={}",
+            "x".repeat(120)
+        );
+        let found = decode(&render(&text_code(&url), false));
+        assert_eq!(texts(&found), [url.as_str()]);
+    }
+
+    #[test]
+    fn light_on_dark_code_decodes_via_inversion() {
+        let found = decode(&render(&text_code("inverted"), true));
+        assert_eq!(texts(&found), ["inverted"]);
+    }
+
+    #[test]
+    fn non_utf8_payload_keeps_raw_bytes() {
+        // "テスト" in Shift_JIS.
+        let sjis = [0x83, 0x65, 0x83, 0x58, 0x83, 0x67];
+        let found = decode(&render(&shift_jis_code(&sjis), false));
+        assert_eq!(
+            found,
+            [Decoded {
+                bytes: sjis.to_vec(),
+                text: None
+            }]
+        );
+    }
+
+    #[test]
+    fn frame_without_code_is_empty() {
+        let blank = LumaImage::new(320, 240, vec![200; 320 * 240]).expect("valid");
+        assert!(decode(&blank).is_empty());
+        assert_eq!(decode_catching_panics(&blank), Ok(vec![]));
+    }
+
+    #[test]
+    fn two_codes_in_one_frame_are_both_found() {
+        let frame = render_many(&[text_code("first"), text_code("second")]);
+        let mut found = texts(&decode(&frame))
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        found.sort();
+        assert_eq!(found, ["first", "second"]);
+    }
+
+    #[test]
+    fn duplicate_payloads_are_reported_once() {
+        let frame = render_many(&[text_code("same"), text_code("same")]);
+        assert_eq!(texts(&decode(&frame)), ["same"]);
+    }
+
+    #[test]
+    fn inconsistent_image_finds_nothing() {
+        let bogus = LumaImage {
+            width: 100,
+            height: 100,
+            pixels: vec![0; 10],
+        };
+        assert!(decode(&bogus).is_empty());
+    }
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        assert_eq!(panic_message(&"boom"), "boom");
+        assert_eq!(panic_message(&String::from("bang")), "bang");
+        assert_eq!(panic_message(&7_u8), "non-string panic payload");
+    }
+}

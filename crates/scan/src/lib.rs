@@ -1,0 +1,21 @@
+//! QR decode pipeline for Vaora check-in: frame → luma → rqrr → payloads.
+//!
+//! Pure Rust with no browser bindings, so the same code is tested natively and
+//! runs unchanged in the scan Web Worker (`crates/scan-worker`). One module per
+//! stage: `luma` (pixel formats), `resize` (downscaling), `decode` (rqrr), and
+//! `files` (encoded photos, behind the `files` feature).
+
+mod decode;
+mod error;
+#[cfg(feature = "files")]
+mod files;
+mod luma;
+mod resize;
+#[cfg(test)]
+mod test_render;
+
+pub use decode::{decode, decode_catching_panics, Decoded};
+pub use error::ScanError;
+#[cfg(feature = "files")]
+pub use files::{decode_encoded_image, PHOTO_MAX_SIDE};
+pub use luma::{LumaImage, MAX_SIDE};

@@ -1,0 +1,60 @@
+//! The router and the state every handler shares.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use vaora_protocol::venue_code::VenueSigner;
+
+use crate::routes;
+use crate::store::Store;
+
+/// Largest accepted check-in body: a declaration is well under 2 KiB.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Shared, cheap-to-clone state.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub signer: Arc<VenueSigner>,
+    pub admin_token: Arc<str>,
+    /// Base URL written into poster links (e.g. `http://127.0.0.1:8080`).
+    pub public_url: Arc<str>,
+}
+
+/// Server time in unix milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Builds the whole application: the `/v1` API, `/config.json`, and the static app from
+/// `static_dir` (any path that is not a file falls back to `index.html`, so `/c#…` poster URLs
+/// open the app).
+pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/health", get(routes::health))
+        .route("/checkins", post(routes::checkins::create))
+        .route("/venues/{short_code}", get(routes::venues::lookup))
+        .route(
+            "/venues/{short_code}/poster.svg",
+            get(routes::venues::poster),
+        )
+        .route("/admin/checkins/{id}", get(routes::admin::checkin))
+        .fallback(routes::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+
+    let mut app = Router::new()
+        .nest("/v1", api)
+        .route("/config.json", get(routes::client_config));
+    if let Some(dir) = static_dir {
+        let index = dir.join("index.html");
+        app = app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+    }
+    crate::security::with_security_headers(app.with_state(state))
+}

@@ -1,0 +1,13 @@
+//! Vaora reference backend: the check-in protocol v1 over axum, stored in SQLite.
+//!
+//! One `Router` built in [`app::router`], shared state in [`app::AppState`], one error type
+//! ([`error::ApiFailure`]) that renders the protocol's single error shape.
+
+pub mod app;
+pub mod error;
+pub mod keys;
+pub mod poster;
+pub mod routes;
+pub mod security;
+pub mod seed;
+pub mod store;

@@ -1,0 +1,150 @@
+//! `vaora-server`: runs the reference backend on one machine with an embedded SQLite file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use vaora_protocol::venue_code;
+use vaora_server::app::{router, AppState};
+use vaora_server::store::Store;
+use vaora_server::{keys, seed};
+
+/// Vaora reference check-in server.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Options {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "VAORA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// SQLite database file, created on first run; the signing key is kept beside it.
+    #[arg(long, env = "VAORA_DB", default_value = "data/vaora.sqlite")]
+    db: PathBuf,
+    /// Folder with the built app (`pkg/`) to serve; the API alone when absent.
+    #[arg(long = "static", env = "VAORA_STATIC")]
+    static_dir: Option<PathBuf>,
+    /// Base URL printed into poster links; defaults to http://<addr>.
+    #[arg(long, env = "VAORA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Bearer token for admin reads; generated into `<db>.admin-token` when not given.
+    #[arg(long, env = "VAORA_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Register a demo venue when the database has none.
+    #[arg(long)]
+    seed_demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Options::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("vaora-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> Result<(), String> {
+    if let Some(parent) = options.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+    }
+    let store =
+        Store::open(&options.db).map_err(|err| format!("{}: {err}", options.db.display()))?;
+    let key_path = keys::key_path_for(&options.db);
+    let signer = keys::load_or_create(&key_path)
+        .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
+    let admin_token = match options.admin_token {
+        Some(token) if !token.is_empty() => token,
+        _ => admin_token_beside(&options.db)?,
+    };
+
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;
+    let addr = listener.local_addr().map_err(|err| err.to_string())?;
+    let public_url = options
+        .public_url
+        .unwrap_or_else(|| format!("http://{addr}"));
+
+    println!("Vaora reference server");
+    println!("  app:       {public_url}/");
+    if options.seed_demo {
+        let demo = seed::ensure_demo_venue(&store, &signer)
+            .map_err(|err| format!("seeding the demo venue: {err}"))?;
+        let code = demo.short_code.as_str();
+        println!(
+            "  poster:    {}",
+            venue_code::poster_url(&public_url, &demo.venue_code)
+        );
+        println!("  printable: {public_url}/v1/venues/{code}/poster.svg");
+        println!(
+            "  venue:     {} (short code {})",
+            demo.name,
+            demo.short_code.display()
+        );
+    }
+    println!("  database:  {}", options.db.display());
+    println!(
+        "  key:       {} (kid {})",
+        key_path.display(),
+        signer.key_id()
+    );
+    println!("listening on http://{addr}");
+
+    let state = AppState {
+        store,
+        signer: Arc::new(signer),
+        admin_token: admin_token.into(),
+        public_url: public_url.into(),
+    };
+    axum::serve(listener, router(state, options.static_dir))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| err.to_string())?;
+    println!("stopped");
+    Ok(())
+}
+
+/// Reads `<db>.admin-token`, creating it with a random token on first run.
+fn admin_token_beside(db: &std::path::Path) -> Result<String, String> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".admin-token");
+    let path = PathBuf::from(name);
+    match std::fs::read_to_string(&path) {
+        Ok(token) => Ok(token.trim().to_owned()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let token = keys::random_token();
+            keys::write_private(&path, token.as_bytes())
+                .map_err(|err| format!("{}: {err}", path.display()))?;
+            Ok(token)
+        }
+        Err(err) => Err(format!("{}: {err}", path.display())),
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        // If the handler cannot be installed the server simply runs until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,100 @@
+//! `POST /v1/checkins`: verify the venue code, validate the declaration, store once per id.
+
+use axum::extract::State;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use vaora_protocol::api::{error_code, CheckInRequest};
+use vaora_protocol::venue_code;
+
+use super::blocking;
+use crate::app::{now_ms, AppState};
+use crate::error::{ApiFailure, ApiJson};
+use crate::store::InsertOutcome;
+
+/// Set on the answer to a retried request that was already stored.
+pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// Creates a check-in; the same id twice yields one row and the same answer.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<CheckInRequest>,
+) -> Result<Response, ApiFailure> {
+    let now = now_ms();
+    let claims = venue_code::verify(
+        &request.venue_code,
+        &[state.signer.trusted_key()],
+        (now / 1000) as u64,
+    )
+    .map_err(|err| {
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VENUE_CODE_INVALID,
+            format!("venue code rejected: {} ({err})", err.code()),
+        )
+    })?;
+
+    let declaration = request.declaration.normalized();
+    let year = current_year(now);
+    declaration.validate(year).map_err(ApiFailure::validation)?;
+
+    let venue = blocking(&state.store, move |store| {
+        store.venue_by_id(claims.venue_id)
+    })
+    .await?
+    .ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            error_code::VENUE_NOT_FOUND,
+            "this venue is not registered here",
+        )
+    })?;
+
+    let (id, client_time) = (request.id, request.client_time);
+    let outcome = blocking(&state.store, move |store| {
+        store.insert_checkin(&venue, id, &declaration, client_time, now)
+    })
+    .await?;
+    match outcome {
+        InsertOutcome::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
+        InsertOutcome::Replayed(receipt) => Ok((
+            StatusCode::CREATED,
+            [(REPLAYED_HEADER, HeaderValue::from_static("true"))],
+            Json(receipt),
+        )
+            .into_response()),
+        InsertOutcome::Conflict => Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            error_code::IDEMPOTENCY_CONFLICT,
+            "this check-in id was already used for a different check-in",
+        )),
+    }
+}
+
+/// Gregorian year of a unix-ms instant (UTC), for the birth-year bound.
+fn current_year(unix_ms: i64) -> u16 {
+    // Civil-from-days (Howard Hinnant), enough to avoid a date crate for one number.
+    let days = unix_ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    u16::try_from(year).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current_year;
+
+    #[test]
+    fn year_of_known_instants() {
+        assert_eq!(current_year(0), 1970);
+        assert_eq!(current_year(1_704_067_199_000), 2023); // 2023-12-31T23:59:59Z
+        assert_eq!(current_year(1_704_067_200_000), 2024);
+        assert_eq!(current_year(1_795_000_000_000), 2026);
+    }
+}

@@ -1,0 +1,48 @@
+//! HTTP handlers, one module per resource.
+
+pub mod admin;
+pub mod checkins;
+pub mod venues;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use vaora_protocol::api::{error_code, ClientConfig};
+
+use crate::app::AppState;
+use crate::error::ApiFailure;
+use crate::store::{Store, StoreError};
+
+/// Liveness probe.
+pub async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// What the page needs to verify venue codes offline: this server's public key.
+pub async fn client_config(State(state): State<AppState>) -> Json<ClientConfig> {
+    Json(ClientConfig {
+        endpoint: String::new(),
+        trusted_keys: vec![state.signer.trusted_key()],
+    })
+}
+
+/// Unknown API paths answer in the protocol's error shape, not with the app's HTML.
+pub async fn not_found() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        error_code::NOT_FOUND,
+        "no such endpoint",
+    )
+}
+
+/// Runs a storage call off the async runtime.
+pub(crate) async fn blocking<T: Send + 'static>(
+    store: &Store,
+    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ApiFailure> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|_| ApiFailure::internal())?
+        .map_err(ApiFailure::from)
+}

@@ -1,0 +1,63 @@
+//! `GET /v1/venues/{short_code}`: the public part of a venue, for people who type the code
+//! printed under the poster; and its printable poster.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use vaora_protocol::api::{error_code, VenueLookup};
+use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code;
+
+use super::blocking;
+use crate::app::AppState;
+use crate::error::ApiFailure;
+use crate::store::VenueRow;
+
+async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
+    let code = ShortCode::parse(raw).map_err(|err| {
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VALIDATION_FAILED,
+            format!("short code: {}", err.code()),
+        )
+    })?;
+    blocking(&state.store, move |store| store.venue_by_short_code(&code))
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                error_code::VENUE_NOT_FOUND,
+                "no venue has this code",
+            )
+        })
+}
+
+/// Public venue data including its signed code, which the page verifies itself.
+pub async fn lookup(
+    State(state): State<AppState>,
+    Path(short_code): Path<String>,
+) -> Result<Json<VenueLookup>, ApiFailure> {
+    let venue = find(&state, &short_code).await?;
+    Ok(Json(VenueLookup {
+        venue_id: venue.id,
+        name: venue.name,
+        unit_code: venue.unit_code,
+        short_code: venue.short_code,
+        venue_code: venue.venue_code,
+    }))
+}
+
+/// A printable A4 poster (SVG) with the venue's QR.
+pub async fn poster(
+    State(state): State<AppState>,
+    Path(short_code): Path<String>,
+) -> Result<impl IntoResponse, ApiFailure> {
+    let venue = find(&state, &short_code).await?;
+    let url = venue_code::poster_url(&state.public_url, &venue.venue_code);
+    let svg = crate::poster::render(&venue, &url).map_err(|_| ApiFailure::internal())?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    ))
+}

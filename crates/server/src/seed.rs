@@ -1,0 +1,51 @@
+//! Venue registration (minimal, until the registration API lands) and the demo venue.
+
+use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::{VenueClaims, VenueSigner};
+
+use crate::app::now_ms;
+use crate::store::{Store, StoreError, VenueRow};
+
+/// How long a printed code stays valid.
+pub const DEFAULT_VALID_DAYS: u32 = 365;
+
+/// Registers a venue: picks its id and short code, signs its venue code, stores it.
+pub fn register_venue(
+    store: &Store,
+    signer: &VenueSigner,
+    name: &str,
+    unit_code: &str,
+) -> Result<VenueRow, StoreError> {
+    let id = store.next_venue_id()?;
+    let mut random = [0u8; 5];
+    getrandom::fill(&mut random).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    let now = now_ms();
+    let claims = VenueClaims {
+        venue_id: id,
+        unit_code: unit_code.to_owned(),
+        name: name.to_owned(),
+        key_id: signer.key_id(),
+        issued_at: (now / 1000) as u64,
+        valid_days: DEFAULT_VALID_DAYS,
+    };
+    let venue_code = signer
+        .sign(&claims)
+        .map_err(|err| StoreError::Corrupt(format!("venue claims: {err}")))?;
+    let venue = VenueRow {
+        id,
+        short_code: ShortCode::from_random(random),
+        name: name.to_owned(),
+        unit_code: unit_code.to_owned(),
+        venue_code,
+    };
+    store.insert_venue(&venue, now)?;
+    Ok(venue)
+}
+
+/// The demo venue seeded on first run: a market in Mỹ Đức (Hà Nội, unit code 01).
+pub fn ensure_demo_venue(store: &Store, signer: &VenueSigner) -> Result<VenueRow, StoreError> {
+    match store.first_venue()? {
+        Some(venue) => Ok(venue),
+        None => register_venue(store, signer, "Chợ Mỹ Đức", "01"),
+    }
+}

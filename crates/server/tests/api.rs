@@ -1,0 +1,289 @@
+//! The check-in API against a real SQLite file: idempotency, validation, limits, unknown venue.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use data_encoding::BASE32_NOPAD;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tower::ServiceExt;
+use vaora_protocol::venue_code::{VenueClaims, VenueSigner};
+use vaora_server::app::{router, AppState, MAX_BODY_BYTES};
+use vaora_server::seed;
+use vaora_server::store::Store;
+
+struct Harness {
+    app: Router,
+    store: Store,
+    signer: Arc<VenueSigner>,
+    venue_code: String,
+    short_code: String,
+    _dir: tempfile::TempDir,
+}
+
+const ADMIN: &str = "test-admin-token";
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("vaora.sqlite")).expect("open store");
+    let signer = Arc::new(VenueSigner::generate());
+    let venue = seed::ensure_demo_venue(&store, &signer).expect("demo venue");
+    let state = AppState {
+        store: store.clone(),
+        signer: signer.clone(),
+        admin_token: ADMIN.into(),
+        public_url: "http://vaora.test".into(),
+    };
+    Harness {
+        app: router(state, None),
+        store,
+        signer,
+        venue_code: venue.venue_code,
+        short_code: venue.short_code.as_str().to_owned(),
+        _dir: dir,
+    }
+}
+
+fn declaration() -> Value {
+    json!({
+        "full_name": "Nguyễn Thị Ánh",
+        "phone": "0912 345 678",
+        "birth_year": 1990,
+        "symptoms": { "fever": false, "cough": true, "breathing_difficulty": false,
+                      "pneumonia": false, "sore_throat": false, "fatigue": false },
+        "exposure": false,
+        "consent": true
+    })
+}
+
+fn checkin_body(id: &str, venue_code: &str) -> Value {
+    json!({ "id": id, "venue_code": venue_code, "declaration": declaration() })
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value, Option<String>) {
+    let response = app.clone().oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let replayed = response
+        .headers()
+        .get("idempotent-replayed")
+        .map(|v| v.to_str().unwrap_or_default().to_owned());
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, body, replayed)
+}
+
+fn post_json(path: &str, body: String) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request")
+}
+
+const ID: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+
+#[tokio::test]
+async fn a_checkin_is_stored_once_and_replays_answer_the_same() {
+    let h = harness();
+    let body = checkin_body(ID, &h.venue_code).to_string();
+    let (status, first, replayed) = send(&h.app, post_json("/v1/checkins", body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(replayed, None);
+    assert_eq!(first["id"], ID);
+    assert_eq!(first["venue_name"], "Chợ Mỹ Đức");
+
+    let (status, second, replayed) = send(&h.app, post_json("/v1/checkins", body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(replayed.as_deref(), Some("true"));
+    assert_eq!(first, second, "a replay gets the same answer");
+    assert_eq!(h.store.checkin_count().expect("count"), 1);
+
+    // The stored declaration is the normalised one, readable with the admin token only.
+    let read = |token: &str| {
+        Request::get(format!("/v1/admin/checkins/{ID}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (status, row, _) = send(&h.app, read(ADMIN)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(row["declaration"]["phone"], "0912345678");
+    assert_eq!(row["receipt"], first);
+    let (status, err, _) = send(&h.app, read("wrong")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(err["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn the_same_id_with_other_content_is_a_conflict() {
+    let h = harness();
+    let body = checkin_body(ID, &h.venue_code);
+    let (status, _, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let mut other = body;
+    other["declaration"]["full_name"] = json!("Trần Văn Bình");
+    let (status, err, _) = send(&h.app, post_json("/v1/checkins", other.to_string())).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["code"], "idempotency_conflict");
+    assert_eq!(h.store.checkin_count().expect("count"), 1);
+}
+
+#[tokio::test]
+async fn invalid_declarations_are_refused_field_by_field() {
+    let h = harness();
+    let mut body = checkin_body(ID, &h.venue_code);
+    body["declaration"]["phone"] = json!("12345");
+    body["declaration"]["consent"] = json!(false);
+    let (status, err, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["status"], 400);
+    assert_eq!(err["code"], "validation_failed");
+    assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+    let fields: Vec<&str> = err["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["phone", "consent"]);
+    assert_eq!(h.store.checkin_count().expect("count"), 0);
+}
+
+#[tokio::test]
+async fn malformed_json_unknown_fields_and_wrong_types_are_400() {
+    let h = harness();
+    let mut unknown = checkin_body(ID, &h.venue_code);
+    unknown["extra"] = json!(1);
+    let mut wrong_type = checkin_body(ID, &h.venue_code);
+    wrong_type["declaration"]["birth_year"] = json!("1990");
+    for body in [
+        "{not json".to_owned(),
+        unknown.to_string(),
+        wrong_type.to_string(),
+    ] {
+        let (status, err, _) = send(&h.app, post_json("/v1/checkins", body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        assert_eq!(err["code"], "invalid_json");
+    }
+    assert_eq!(h.store.checkin_count().expect("count"), 0);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let h = harness();
+    let mut body = checkin_body(ID, &h.venue_code);
+    body["declaration"]["full_name"] = json!("A".repeat(MAX_BODY_BYTES));
+    let (status, err, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(err["code"], "body_too_large");
+    assert_eq!(h.store.checkin_count().expect("count"), 0);
+}
+
+#[tokio::test]
+async fn a_genuine_code_for_an_unknown_venue_is_404() {
+    let h = harness();
+    let claims = VenueClaims {
+        venue_id: 9_999,
+        unit_code: "01".into(),
+        name: "Nowhere".into(),
+        key_id: h.signer.key_id(),
+        issued_at: 1_700_000_000,
+        valid_days: 0,
+    };
+    let code = h.signer.sign(&claims).expect("sign");
+    let (status, err, _) = send(
+        &h.app,
+        post_json("/v1/checkins", checkin_body(ID, &code).to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["code"], "venue_not_found");
+}
+
+#[tokio::test]
+async fn a_forged_venue_code_cannot_be_checked_in() {
+    let h = harness();
+    let forger = VenueSigner::generate();
+    let claims = VenueClaims {
+        venue_id: 1,
+        unit_code: "01".into(),
+        name: "Chợ Mỹ Đức".into(),
+        key_id: h.signer.key_id(),
+        issued_at: 1_700_000_000,
+        valid_days: 0,
+    };
+    // Same claims under the genuine key id, carrying the forger's signature: valid format,
+    // wrong signature.
+    let genuine = BASE32_NOPAD
+        .decode(h.signer.sign(&claims).expect("sign").as_bytes())
+        .expect("base32");
+    let forged_sig = BASE32_NOPAD
+        .decode(forger.sign(&claims).expect("sign").as_bytes())
+        .expect("base32");
+    let split = genuine.len() - 64;
+    let forged = BASE32_NOPAD.encode(&[&genuine[..split], &forged_sig[split..]].concat());
+    let (status, err, _) = send(
+        &h.app,
+        post_json("/v1/checkins", checkin_body(ID, &forged).to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["code"], "venue_code_invalid");
+    assert!(err["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("bad_signature")));
+    assert_eq!(h.store.checkin_count().expect("count"), 0);
+}
+
+#[tokio::test]
+async fn venues_are_found_by_short_code_in_any_typing() {
+    let h = harness();
+    let typed = format!("{}-{}", &h.short_code[..4], &h.short_code[4..]).to_lowercase();
+    let get = |path: String| Request::get(path).body(Body::empty()).expect("request");
+    let (status, venue, _) = send(&h.app, get(format!("/v1/venues/{typed}"))).await;
+    assert_eq!(status, StatusCode::OK, "{venue}");
+    assert_eq!(venue["venue_code"], h.venue_code.as_str());
+    let (status, err, _) = send(&h.app, get("/v1/venues/ZZZZZZZZ".into())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["code"], "venue_not_found");
+    let (status, err, _) = send(&h.app, get("/v1/nothing-here".into())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(err["code"], "not_found");
+}
+
+#[tokio::test]
+async fn responses_carry_a_strict_content_security_policy() {
+    let h = harness();
+    let response = h
+        .app
+        .clone()
+        .oneshot(
+            Request::get("/config.json")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("answer");
+    let csp = response
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let config: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(
+        config["trustedKeys"][0]["kid"],
+        h.signer.key_id().to_string()
+    );
+}

@@ -1,0 +1,297 @@
+//! Hand-rolled command-line parsing (the tool is tiny; no clap).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Printed on `--help` and after every usage error.
+pub const USAGE: &str = "\
+usage:
+  vaora-testkit clip --text TEXT --width W --height H [--frames N] [--fps F]
+                     [--module PX] [--invert] --out FILE.y4m
+  vaora-testkit png  --text TEXT [--size PX] [--invert] --out FILE.png|FILE.jpg
+  vaora-testkit blank --width W --height H [--frames N] [--fps F] --out FILE.y4m
+
+  clip   camera clip of a QR code (light grey background, slight per-frame jitter)
+  png    still photo of a QR code; PNG or JPEG chosen by the --out extension
+  blank  camera clip with no code (grey noise)
+
+defaults: --frames 30, --fps 30, --size 800, --module auto (code fills 60% of
+the short side). Clip width and height must be even (4:2:0 chroma).";
+
+/// Largest clip or photo side; keeps a typo from filling the disk.
+const MAX_SIDE: usize = 8192;
+
+/// What to make, with validated options.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    Clip(ClipOpts),
+    Photo(PhotoOpts),
+    Blank(BlankOpts),
+}
+
+/// Options of `clip`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ClipOpts {
+    pub text: String,
+    pub video: VideoOpts,
+    pub module: Option<usize>,
+    pub invert: bool,
+}
+
+/// Options of `blank`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BlankOpts {
+    pub video: VideoOpts,
+}
+
+/// Geometry and timing shared by both clip kinds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct VideoOpts {
+    pub width: usize,
+    pub height: usize,
+    pub frames: usize,
+    pub fps: usize,
+    pub out: PathBuf,
+}
+
+/// Options of `png` (PNG or JPEG).
+#[derive(Debug, PartialEq, Eq)]
+pub struct PhotoOpts {
+    pub text: String,
+    pub size: usize,
+    pub invert: bool,
+    pub format: PhotoFormat,
+    pub out: PathBuf,
+}
+
+/// Photo encoder, chosen from the output file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhotoFormat {
+    Png,
+    Jpeg,
+}
+
+impl PhotoFormat {
+    fn from_path(path: &Path) -> Result<Self, UsageError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("png") => Ok(PhotoFormat::Png),
+            Some("jpg" | "jpeg") => Ok(PhotoFormat::Jpeg),
+            _ => Err(UsageError(format!(
+                "--out must end in .png, .jpg or .jpeg, got `{}`",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// A bad command line; reported with [`USAGE`] and exit code 2.
+#[derive(Debug, PartialEq, Eq)]
+pub struct UsageError(String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageError> {
+    let mut args = args.into_iter();
+    let Some(sub) = args.next() else {
+        return Err(UsageError("missing subcommand".into()));
+    };
+    let rest: Vec<String> = args.collect();
+    match sub.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "clip" => {
+            let flags = Flags::parse(
+                &rest,
+                &[
+                    "--text", "--width", "--height", "--frames", "--fps", "--module", "--out",
+                ],
+            )?;
+            Ok(Command::Clip(ClipOpts {
+                text: flags.required("--text")?.to_owned(),
+                video: video_opts(&flags)?,
+                module: flags.number("--module", 1, 512)?,
+                invert: flags.invert,
+            }))
+        }
+        "blank" => {
+            let flags = Flags::parse(
+                &rest,
+                &["--width", "--height", "--frames", "--fps", "--out"],
+            )?;
+            if flags.invert {
+                return Err(UsageError("blank takes no --invert".into()));
+            }
+            Ok(Command::Blank(BlankOpts {
+                video: video_opts(&flags)?,
+            }))
+        }
+        "png" => {
+            let flags = Flags::parse(&rest, &["--text", "--size", "--out"])?;
+            let out = PathBuf::from(flags.required("--out")?);
+            Ok(Command::Photo(PhotoOpts {
+                text: flags.required("--text")?.to_owned(),
+                size: flags.number("--size", 64, MAX_SIDE)?.unwrap_or(800),
+                invert: flags.invert,
+                format: PhotoFormat::from_path(&out)?,
+                out,
+            }))
+        }
+        other => Err(UsageError(format!("unknown subcommand `{other}`"))),
+    }
+}
+
+fn video_opts(flags: &Flags) -> Result<VideoOpts, UsageError> {
+    let width = flags.even_side("--width")?;
+    let height = flags.even_side("--height")?;
+    Ok(VideoOpts {
+        width,
+        height,
+        frames: flags.number("--frames", 1, 10_000)?.unwrap_or(30),
+        fps: flags.number("--fps", 1, 240)?.unwrap_or(30),
+        out: PathBuf::from(flags.required("--out")?),
+    })
+}
+
+/// `--name value` pairs plus the one boolean flag, `--invert`.
+struct Flags {
+    values: Vec<(String, String)>,
+    invert: bool,
+}
+
+impl Flags {
+    fn parse(args: &[String], allowed: &[&str]) -> Result<Self, UsageError> {
+        let mut flags = Flags {
+            values: Vec::new(),
+            invert: false,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            if arg == "--invert" {
+                flags.invert = true;
+                continue;
+            }
+            if !allowed.contains(&arg.as_str()) {
+                return Err(UsageError(format!("unexpected argument `{arg}`")));
+            }
+            if flags.get(arg).is_some() {
+                return Err(UsageError(format!("{arg} given twice")));
+            }
+            let value = args
+                .next()
+                .ok_or_else(|| UsageError(format!("{arg} needs a value")))?;
+            flags.values.push((arg.clone(), value.clone()));
+        }
+        Ok(flags)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn required(&self, name: &str) -> Result<&str, UsageError> {
+        self.get(name)
+            .ok_or_else(|| UsageError(format!("missing {name}")))
+    }
+
+    fn number(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, UsageError> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        match raw.parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(UsageError(format!(
+                "{name} must be a whole number from {min} to {max}, got `{raw}`"
+            ))),
+        }
+    }
+
+    fn even_side(&self, name: &str) -> Result<usize, UsageError> {
+        let side = self
+            .number(name, 2, MAX_SIDE)?
+            .ok_or_else(|| UsageError(format!("missing {name}")))?;
+        if side % 2 != 0 {
+            return Err(UsageError(format!("{name} must be even, got {side}")));
+        }
+        Ok(side)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(line: &str) -> Result<Command, UsageError> {
+        parse(line.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn clip_with_defaults() {
+        let cmd = parse_str("clip --text hi --width 640 --height 480 --out a.y4m");
+        assert_eq!(
+            cmd,
+            Ok(Command::Clip(ClipOpts {
+                text: "hi".into(),
+                video: VideoOpts {
+                    width: 640,
+                    height: 480,
+                    frames: 30,
+                    fps: 30,
+                    out: "a.y4m".into(),
+                },
+                module: None,
+                invert: false,
+            }))
+        );
+    }
+
+    #[test]
+    fn photo_and_blank_parse() {
+        let photo = parse_str("png --invert --text x --size 400 --out p.JPG");
+        assert!(matches!(
+            photo,
+            Ok(Command::Photo(PhotoOpts {
+                size: 400,
+                invert: true,
+                format: PhotoFormat::Jpeg,
+                ..
+            }))
+        ));
+        let blank = parse_str("blank --width 320 --height 240 --frames 5 --out b.y4m");
+        assert!(matches!(
+            blank,
+            Ok(Command::Blank(BlankOpts {
+                video: VideoOpts { frames: 5, .. }
+            }))
+        ));
+    }
+
+    #[test]
+    fn bad_usage_is_rejected() {
+        for line in [
+            "",
+            "film --out x",
+            "clip --width 640 --height 480 --out a.y4m",
+            "clip --text hi --width 641 --height 480 --out a.y4m",
+            "clip --text hi --width 640 --height 480 --fps zero --out a.y4m",
+            "clip --text hi --width 640 --height 480 --out",
+            "clip --text hi --text ho --width 640 --height 480 --out a.y4m",
+            "png --text hi --width 3 --out a.png",
+            "png --text hi --out a.gif",
+            "blank --width 320 --height 240 --invert --out b.y4m",
+        ] {
+            assert!(parse_str(line).is_err(), "accepted `{line}`");
+        }
+    }
+}

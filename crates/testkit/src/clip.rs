@@ -1,0 +1,110 @@
+//! The `clip` and `blank` commands: frame sequences written as Y4M.
+
+use std::error::Error;
+
+use qrcode::QrCode;
+
+use crate::args::{BlankOpts, ClipOpts, VideoOpts};
+use crate::noise::Lcg;
+use crate::raster::{auto_module, draw_code, encode, Frame, LIGHT};
+use crate::y4m::Y4mWriter;
+
+/// Share of the short side the code fills when no --module is given.
+const AUTO_FILL_PERCENT: usize = 60;
+/// Camera shake: the code walks a 1 px square, so consecutive frames differ.
+const SHAKE: [(isize, isize); 4] = [(0, 0), (1, 0), (1, 1), (0, 1)];
+/// Sensor noise amplitude on code clips; mild, so every frame stays decodable.
+const CODE_NOISE: u8 = 3;
+/// Level and noise of the blank clip: a dim, grainy scene with nothing in it.
+const BLANK_LEVEL: u8 = 0x90;
+const BLANK_NOISE: u8 = 24;
+
+/// Writes a clip of the QR code for `opts.text`.
+pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
+    let VideoOpts { width, height, .. } = opts.video;
+    let code = encode(&opts.text)?;
+    let module = match opts.module {
+        Some(m) => m,
+        None => auto_module(&code, width, height, AUTO_FILL_PERCENT)
+            .ok_or_else(|| format!("a {width}x{height} frame is too small for this code"))?,
+    };
+    write_clip(&opts.video, |index| {
+        code_frame(&code, module, width, height, index, opts.invert)
+    })
+}
+
+/// Writes a clip with no code: what the camera sees before a code is shown.
+pub fn write_blank_clip(opts: &BlankOpts) -> Result<(), Box<dyn Error>> {
+    let VideoOpts { width, height, .. } = opts.video;
+    write_clip(&opts.video, |index| {
+        let mut frame = Frame::filled(width, height, BLANK_LEVEL);
+        Lcg::new(seed(index)).add_to(&mut frame.pixels, BLANK_NOISE);
+        Ok(frame)
+    })
+}
+
+fn write_clip(
+    video: &VideoOpts,
+    mut frame_at: impl FnMut(usize) -> Result<Frame, String>,
+) -> Result<(), Box<dyn Error>> {
+    let mut clip = Y4mWriter::create(&video.out, video.width, video.height, video.fps)?;
+    for index in 0..video.frames {
+        clip.write_frame(&frame_at(index)?.pixels)?;
+    }
+    clip.finish()?;
+    Ok(())
+}
+
+/// Frame `index` of a code clip: shaken, noisy, optionally inverted.
+fn code_frame(
+    code: &QrCode,
+    module: usize,
+    width: usize,
+    height: usize,
+    index: usize,
+    invert: bool,
+) -> Result<Frame, String> {
+    let mut frame = Frame::filled(width, height, LIGHT);
+    draw_code(&mut frame, code, module, SHAKE[index % SHAKE.len()])?;
+    Lcg::new(seed(index)).add_to(&mut frame.pixels, CODE_NOISE);
+    if invert {
+        frame.invert();
+    }
+    Ok(frame)
+}
+
+/// Per-frame seed: frames differ from each other but not between runs.
+fn seed(index: usize) -> u64 {
+    index as u64 + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vaora_scan::{decode, LumaImage};
+
+    fn texts(frame: Frame) -> Vec<String> {
+        let luma = LumaImage::new(frame.width, frame.height, frame.pixels).expect("valid");
+        decode(&luma).into_iter().filter_map(|d| d.text).collect()
+    }
+
+    #[test]
+    fn every_shake_position_decodes_and_frames_differ() {
+        let code = encode("VAORA").expect("fits");
+        let module = auto_module(&code, 320, 240, AUTO_FILL_PERCENT).expect("fits");
+        let frames: Vec<Frame> = (0..SHAKE.len())
+            .map(|i| code_frame(&code, module, 320, 240, i, false).expect("fits"))
+            .collect();
+        assert_ne!(frames[0], frames[1]);
+        for frame in frames {
+            assert_eq!(texts(frame), ["VAORA"]);
+        }
+    }
+
+    #[test]
+    fn inverted_frame_decodes() {
+        let code = encode("inverted clip").expect("fits");
+        let frame = code_frame(&code, 4, 320, 240, 3, true).expect("fits");
+        assert_eq!(texts(frame), ["inverted clip"]);
+    }
+}

@@ -1,0 +1,81 @@
+//! The typed client of the check-in protocol: the only place the widget talks to a server.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use vaora_protocol::api::{ApiError, CheckInReceipt, CheckInRequest, VenueLookup};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestInit, Response};
+
+use crate::options::MountOptions;
+
+/// Why a call failed, as the UI needs to tell it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiProblem {
+    /// No answer (offline, DNS, CORS): nothing was decided by the server.
+    Network,
+    /// The server answered with the protocol's error shape.
+    Rejected(ApiError),
+    /// The server answered something that is not the protocol.
+    BadResponse,
+}
+
+/// `POST /v1/checkins`.
+pub async fn check_in(
+    options: &MountOptions,
+    request: &CheckInRequest,
+) -> Result<CheckInReceipt, ApiProblem> {
+    send(options, "POST", "/v1/checkins", Some(request)).await
+}
+
+/// `GET /v1/venues/{short_code}`.
+pub async fn lookup_venue(
+    options: &MountOptions,
+    short_code: &str,
+) -> Result<VenueLookup, ApiProblem> {
+    let path = format!("/v1/venues/{short_code}");
+    send::<(), _>(options, "GET", &path, None).await
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    options: &MountOptions,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiProblem> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiProblem::BadResponse)?;
+        let json = js_sys::JSON::stringify(&value).map_err(|_| ApiProblem::BadResponse)?;
+        init.set_body(&json);
+        let headers = web_sys::Headers::new().map_err(|_| ApiProblem::BadResponse)?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(|_| ApiProblem::BadResponse)?;
+        init.set_headers(&headers);
+    }
+    let window = web_sys::window().ok_or(ApiProblem::Network)?;
+    let url = options.api_url(path);
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+        .await
+        .map_err(|_| ApiProblem::Network)?
+        .dyn_into()
+        .map_err(|_| ApiProblem::BadResponse)?;
+    let text = JsFuture::from(response.text().map_err(|_| ApiProblem::Network)?)
+        .await
+        .map_err(|_| ApiProblem::Network)?;
+    let parsed = text
+        .as_string()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .ok_or(ApiProblem::BadResponse)?;
+    if response.ok() {
+        from_js(parsed)
+    } else {
+        from_js::<ApiError>(parsed).map(|err| Err(ApiProblem::Rejected(err)))?
+    }
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiProblem> {
+    serde_wasm_bindgen::from_value(value).map_err(|_| ApiProblem::BadResponse)
+}

@@ -1,0 +1,134 @@
+//! The widget's root: shared context, the screen state machine and the live region.
+
+use leptos::prelude::*;
+use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::declaration::Declaration;
+
+use crate::components::lang_switch::LangSwitch;
+use crate::decoder::Decoder;
+use crate::i18n::{t, Lang, Msg};
+use crate::options::MountOptions;
+use crate::pages::venue::VenuePage;
+use crate::pages::{declare::DeclarePage, done::DonePage, home::HomePage, scan::ScanPage};
+use crate::venue::{self, VenueCheck};
+
+/// Where the visitor is in the flow.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    /// Start: scan, photo or typed code; `notice` explains why the camera is not running.
+    Home {
+        notice: Option<Msg>,
+    },
+    Scanning,
+    /// A venue code was read: genuine or not.
+    Venue(VenueCheck),
+    /// Filling the declaration for a genuine venue.
+    Declare(VenueCheck),
+    Done(CheckInReceipt),
+}
+
+/// State shared by every component of one mounted widget.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub screen: RwSignal<Screen>,
+    /// The declaration being typed, kept across screens so nothing typed is lost.
+    pub draft: RwSignal<Declaration>,
+    /// The latest announcement for screen readers (and sighted people).
+    pub status: RwSignal<Option<Msg>>,
+    pub options: StoredValue<MountOptions>,
+    pub decoder: StoredValue<Decoder, LocalStorage>,
+}
+
+impl Ctx {
+    /// `msg` in the current language (tracks the language signal).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        t(self.lang.get(), msg)
+    }
+
+    /// Checks text that may be a venue code against the pinned keys, now.
+    pub fn check_venue(
+        &self,
+        text: &str,
+    ) -> Result<VenueCheck, vaora_protocol::venue_code::VenueCodeError> {
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        self.options
+            .with_value(|options| venue::check(text, &options.trusted_keys, now))
+    }
+
+    /// Shows a checked venue and announces it.
+    pub fn show_venue(&self, check: VenueCheck) {
+        self.status.set(Some(Msg::ScanFoundVenue));
+        self.screen.set(Screen::Venue(check));
+    }
+}
+
+/// The context of the widget this component belongs to.
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+const LANG_KEY: &str = "vaora.lang";
+
+fn remembered_lang() -> Option<Lang> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    Lang::from_tag(&storage.get_item(LANG_KEY).ok()??)
+}
+
+/// Remembers the visitor's language on this device.
+pub fn remember_lang(lang: Lang) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(LANG_KEY, lang.tag());
+    }
+}
+
+/// A poster URL opened directly carries the venue code in its fragment.
+fn venue_from_location(ctx: &Ctx) -> Option<VenueCheck> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let payload = hash.strip_prefix('#').filter(|p| !p.is_empty())?;
+    ctx.check_venue(payload).ok()
+}
+
+/// The widget.
+#[component]
+pub fn App(options: MountOptions) -> impl IntoView {
+    let lang = remembered_lang()
+        .or_else(|| options.lang.as_deref().and_then(Lang::from_tag))
+        .unwrap_or_default();
+    let decoder = Decoder::new(options.asset_url("scan-worker.js"));
+    let ctx = Ctx {
+        lang: RwSignal::new(lang),
+        screen: RwSignal::new(Screen::Home { notice: None }),
+        draft: RwSignal::new(Declaration::default()),
+        status: RwSignal::new(None),
+        options: StoredValue::new(options),
+        decoder: StoredValue::new_local(decoder),
+    };
+    provide_context(ctx);
+    if let Some(check) = venue_from_location(&ctx) {
+        ctx.screen.set(Screen::Venue(check));
+    }
+    on_cleanup(move || {
+        ctx.decoder.try_with_value(Decoder::terminate);
+    });
+
+    let page = move || match ctx.screen.get() {
+        Screen::Home { notice } => view! { <HomePage notice=notice/> }.into_any(),
+        Screen::Scanning => view! { <ScanPage/> }.into_any(),
+        Screen::Venue(check) => view! { <VenuePage check=check/> }.into_any(),
+        Screen::Declare(check) => view! { <DeclarePage check=check/> }.into_any(),
+        Screen::Done(receipt) => view! { <DonePage receipt=receipt/> }.into_any(),
+    };
+    view! {
+        <div class="vaora" lang=move || ctx.lang.get().tag()>
+            <header class="vaora-header">
+                <h1 class="vaora-title">{move || ctx.t(Msg::AppTitle)}</h1>
+                <LangSwitch/>
+            </header>
+            <p class="vaora-status" role="status" aria-live="polite" data-test="status">
+                {move || ctx.status.get().map(|msg| ctx.t(msg))}
+            </p>
+            <main class="vaora-page">{page}</main>
+        </div>
+    }
+}

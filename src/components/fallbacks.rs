@@ -1,0 +1,136 @@
+//! The ways in without a live camera: a photo of the poster, or the short code typed by hand.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use vaora_protocol::short_code::ShortCode;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+
+use crate::api::{self, ApiProblem};
+use crate::app::{use_ctx, Ctx};
+use crate::decoder::DecodeFailure;
+use crate::i18n::Msg;
+
+/// Photo upload and short-code form.
+#[component]
+pub fn Fallbacks() -> impl IntoView {
+    let ctx = use_ctx();
+    let problem = RwSignal::new(None::<Msg>);
+    let typed = RwSignal::new(String::new());
+
+    let on_photo = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        problem.set(None);
+        ctx.status.set(Some(Msg::PhotoDecoding));
+        spawn_local(async move {
+            let outcome = decode_photo(ctx, file).await;
+            if let Err(msg) = outcome {
+                ctx.status.set(Some(msg));
+                problem.set(Some(msg));
+            }
+        });
+    };
+
+    let on_code = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        let Ok(code) = ShortCode::parse(&typed.get_untracked()) else {
+            problem.set(Some(Msg::ShortCodeInvalid));
+            return;
+        };
+        spawn_local(async move {
+            if let Err(msg) = find_by_short_code(ctx, code).await {
+                problem.set(Some(msg));
+            }
+        });
+    };
+
+    view! {
+        <section class="vaora-card" aria-labelledby="vaora-other-ways">
+            <h2 id="vaora-other-ways" class="vaora-subtitle">{move || ctx.t(Msg::OtherWays)}</h2>
+            <label class="vaora-secondary vaora-file">
+                {move || ctx.t(Msg::PhotoButton)}
+                <input
+                    type="file"
+                    accept="image/*"
+                    capture="environment"
+                    class="vaora-visually-hidden"
+                    data-test="photo"
+                    on:change=on_photo
+                />
+            </label>
+            <form class="vaora-short-code" on:submit=on_code novalidate>
+                <label for="vaora-short-code">{move || ctx.t(Msg::ShortCodeLabel)}</label>
+                <input
+                    id="vaora-short-code"
+                    data-test="short-code"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    placeholder=move || ctx.t(Msg::ShortCodeHint)
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                <button type="submit" class="vaora-secondary" data-test="short-code-go">
+                    {move || ctx.t(Msg::ShortCodeButton)}
+                </button>
+            </form>
+            {move || problem.get().map(|msg| view! {
+                <p class="vaora-alert" role="alert" data-test="fallback-error">{move || ctx.t(msg)}</p>
+            })}
+        </section>
+    }
+}
+
+/// Reads the photo with the same rqrr path as the camera and opens the first venue code in it.
+async fn decode_photo(ctx: Ctx, file: web_sys::File) -> Result<(), Msg> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
+        .ok_or(Msg::PhotoUnreadable)?;
+    let decoder = ctx.decoder.get_value();
+    let codes = decoder.decode_file(buffer).await.map_err(|err| match err {
+        DecodeFailure::Crashed => Msg::DecoderRestarted,
+        DecodeFailure::Unreadable(_) | DecodeFailure::Unavailable => Msg::PhotoUnreadable,
+    })?;
+    if codes.is_empty() {
+        return Err(Msg::PhotoNoCode);
+    }
+    let check = codes
+        .iter()
+        .filter_map(|code| code.text.as_deref())
+        .find_map(|text| ctx.check_venue(text).ok())
+        .ok_or(Msg::ScanNotVaora)?;
+    ctx.show_venue(check);
+    Ok(())
+}
+
+/// Fetches the venue's signed code by its short code and verifies it like a scanned one.
+async fn find_by_short_code(ctx: Ctx, code: ShortCode) -> Result<(), Msg> {
+    let options = ctx.options.get_value();
+    let venue =
+        api::lookup_venue(&options, code.as_str())
+            .await
+            .map_err(|problem| match problem {
+                ApiProblem::Network => Msg::ErrNetwork,
+                ApiProblem::Rejected(err) if err.status == 404 => Msg::ShortCodeUnknown,
+                ApiProblem::Rejected(err) if err.status == 400 => Msg::ShortCodeInvalid,
+                _ => Msg::ErrServer,
+            })?;
+    let check = ctx
+        .check_venue(&venue.venue_code)
+        .map_err(crate::i18n::venue_code_error)?;
+    ctx.show_venue(check);
+    Ok(())
+}

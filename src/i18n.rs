@@ -1,0 +1,281 @@
+//! The one translation layer: every user-visible string is a [`Msg`], rendered per [`Lang`].
+//! Vietnamese is the default; English is switchable and remembered on the device.
+
+use vaora_protocol::declaration::{Field, Problem};
+use vaora_protocol::venue_code::VenueCodeError;
+
+/// Languages the widget speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// BCP 47 tag, for `lang` attributes and date formatting.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn autonym(self) -> &'static str {
+        match self {
+            Lang::Vi => "Tiếng Việt",
+            Lang::En => "English",
+        }
+    }
+
+    /// Parses a tag such as `vi`, `en`, `en-GB`; unknown tags give `None`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag.get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("vi") => Some(Lang::Vi),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// Every message the UI shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    AppTitle,
+    Tagline,
+    LanguageLabel,
+    CameraExplainer,
+    ScanButton,
+    StopButton,
+    ScanningHint,
+    CameraStarting,
+    PhotoButton,
+    PhotoDecoding,
+    PhotoNoCode,
+    PhotoUnreadable,
+    ShortCodeLabel,
+    ShortCodeHint,
+    ShortCodeButton,
+    ShortCodeInvalid,
+    ShortCodeUnknown,
+    OtherWays,
+    ErrPermissionDenied,
+    ErrNoCamera,
+    ErrCameraBusy,
+    ErrInsecureContext,
+    ErrCameraUnsupported,
+    ErrCameraOther,
+    RetryCamera,
+    DecoderRestarted,
+    ScanFoundVenue,
+    ScanNotVaora,
+    VenueGenuine,
+    VenueNotGenuine,
+    VenueUnit,
+    ContinueToDeclare,
+    ScanAgain,
+    CodeNotVaora,
+    CodeUnsupportedVersion,
+    CodeDamaged,
+    CodeUnknownKey,
+    CodeBadSignature,
+    CodeExpired,
+    CodeNotYetValid,
+    DeclareTitle,
+    FullName,
+    Phone,
+    BirthYear,
+    SymptomsLegend,
+    Fever,
+    Cough,
+    BreathingDifficulty,
+    Pneumonia,
+    SoreThroat,
+    Fatigue,
+    ExposureQuestion,
+    Yes,
+    No,
+    ConsentText,
+    FalseDeclarationWarning,
+    SubmitCheckIn,
+    Submitting,
+    FixErrors,
+    ProblemRequired,
+    ProblemTooShort,
+    ProblemTooLong,
+    ProblemInvalidCharacters,
+    ProblemInvalidPhone,
+    ProblemOutOfRange,
+    ProblemConsentRequired,
+    ErrNetwork,
+    ErrServerRejectedCode,
+    ErrServerUnknownVenue,
+    ErrServer,
+    DoneTitle,
+    DoneVenue,
+    DoneTime,
+    DoneId,
+    DoneAgain,
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    let (vi, en) = texts(msg);
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+fn texts(msg: Msg) -> (&'static str, &'static str) {
+    use Msg::*;
+    match msg {
+        AppTitle => ("Vaora — Khai báo & check-in", "Vaora — Declare & check in"),
+        Tagline => ("Quét mã QR của địa điểm để khai báo y tế và check-in.", "Scan the venue's QR code to declare your health and check in."),
+        LanguageLabel => ("Ngôn ngữ", "Language"),
+        CameraExplainer => ("Camera chỉ dùng để đọc mã QR của địa điểm; không có hình ảnh nào được lưu hay gửi đi.", "The camera is used only to read the venue's QR code; no image is stored or sent."),
+        ScanButton => ("Quét mã QR", "Scan QR code"),
+        StopButton => ("Dừng quét", "Stop scanning"),
+        ScanningHint => ("Đưa mã QR vào giữa khung hình.", "Hold the QR code inside the frame."),
+        CameraStarting => ("Đang mở camera…", "Starting the camera…"),
+        PhotoButton => ("Quét từ ảnh", "Scan from a photo"),
+        PhotoDecoding => ("Đang đọc ảnh…", "Reading the photo…"),
+        PhotoNoCode => ("Không tìm thấy mã QR trong ảnh. Hãy chụp lại gần hơn và rõ hơn.", "No QR code found in the photo. Try again closer and sharper."),
+        PhotoUnreadable => ("Không mở được ảnh này. Hãy chọn ảnh JPEG hoặc PNG.", "This image cannot be opened. Choose a JPEG or PNG photo."),
+        ShortCodeLabel => ("Mã địa điểm (in dưới mã QR)", "Venue code (printed under the QR)"),
+        ShortCodeHint => ("Ví dụ: K7Q2-M9XD", "For example: K7Q2-M9XD"),
+        ShortCodeButton => ("Tìm địa điểm", "Find venue"),
+        ShortCodeInvalid => ("Mã gồm 8 chữ và số, ví dụ K7Q2-M9XD.", "The code has 8 letters and digits, e.g. K7Q2-M9XD."),
+        ShortCodeUnknown => ("Không có địa điểm nào với mã này.", "No venue has this code."),
+        OtherWays => ("Cách khác", "Other ways"),
+        ErrPermissionDenied => ("Bạn chưa cho phép dùng camera. Hãy cho phép trong cài đặt trình duyệt, hoặc quét từ ảnh / nhập mã bên dưới.", "Camera access was not allowed. Allow it in your browser settings, or scan from a photo / type the code below."),
+        ErrNoCamera => ("Không tìm thấy camera trên thiết bị này. Hãy quét từ ảnh hoặc nhập mã.", "No camera was found on this device. Scan from a photo or type the code."),
+        ErrCameraBusy => ("Camera đang được ứng dụng khác sử dụng. Hãy đóng ứng dụng đó rồi thử lại.", "The camera is in use by another app. Close it and try again."),
+        ErrInsecureContext => ("Trình duyệt chỉ cho dùng camera trên trang bảo mật (https). Hãy quét từ ảnh hoặc nhập mã.", "Browsers allow the camera only on secure (https) pages. Scan from a photo or type the code."),
+        ErrCameraUnsupported => ("Trình duyệt này không hỗ trợ camera. Hãy quét từ ảnh hoặc nhập mã.", "This browser does not support the camera. Scan from a photo or type the code."),
+        ErrCameraOther => ("Không mở được camera. Hãy thử lại, quét từ ảnh hoặc nhập mã.", "The camera could not be started. Try again, scan from a photo or type the code."),
+        RetryCamera => ("Thử lại camera", "Try the camera again"),
+        DecoderRestarted => ("Bộ đọc mã gặp lỗi và đã được khởi động lại.", "The code reader failed and was restarted."),
+        ScanFoundVenue => ("Đã đọc được mã địa điểm.", "Venue code read."),
+        ScanNotVaora => ("Đây không phải mã địa điểm Vaora.", "This is not a Vaora venue code."),
+        VenueGenuine => ("Mã chính thức — chữ ký hợp lệ", "Genuine code — signature verified"),
+        VenueNotGenuine => ("Mã KHÔNG hợp lệ — không check-in được", "NOT a genuine code — cannot check in"),
+        VenueUnit => ("Đơn vị hành chính", "Administrative unit"),
+        ContinueToDeclare => ("Khai báo và check-in", "Declare and check in"),
+        ScanAgain => ("Quét mã khác", "Scan another code"),
+        CodeNotVaora => ("Mã này không phải mã địa điểm Vaora.", "This code is not a Vaora venue code."),
+        CodeUnsupportedVersion => ("Mã dùng phiên bản mới hơn ứng dụng này. Hãy tải lại trang.", "The code uses a newer version than this app. Reload the page."),
+        CodeDamaged => ("Mã bị hỏng hoặc không đầy đủ.", "The code is damaged or incomplete."),
+        CodeUnknownKey => ("Mã được ký bởi một cơ quan không được tin cậy.", "The code was signed by an authority that is not trusted."),
+        CodeBadSignature => ("Chữ ký không khớp: mã có thể bị làm giả hoặc sửa đổi.", "The signature does not match: the code may be forged or altered."),
+        CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
+        CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
+        DeclareTitle => ("Tờ khai y tế", "Health declaration"),
+        FullName => ("Họ và tên", "Full name"),
+        Phone => ("Số điện thoại", "Phone number"),
+        BirthYear => ("Năm sinh", "Year of birth"),
+        SymptomsLegend => ("Trong 14 ngày qua, bạn có triệu chứng nào sau đây không?", "In the last 14 days, have you had any of these symptoms?"),
+        Fever => ("Sốt", "Fever"),
+        Cough => ("Ho", "Cough"),
+        BreathingDifficulty => ("Khó thở", "Difficulty breathing"),
+        Pneumonia => ("Viêm phổi", "Pneumonia"),
+        SoreThroat => ("Đau họng", "Sore throat"),
+        Fatigue => ("Mệt mỏi", "Fatigue"),
+        ExposureQuestion => ("Trong 14 ngày qua, bạn có tiếp xúc với người bệnh, người nghi nhiễm, người từ vùng có dịch hoặc người có triệu chứng không?", "In the last 14 days, have you been in contact with a patient, a suspected case, someone from an affected area, or someone with symptoms?"),
+        Yes => ("Có", "Yes"),
+        No => ("Không", "No"),
+        ConsentText => ("Tôi đồng ý cung cấp thông tin này cho cơ quan y tế để phòng chống dịch; dữ liệu được xoá sau 21 ngày.", "I agree to give this information to the health authority for disease control; it is deleted after 21 days."),
+        FalseDeclarationWarning => ("Khai báo thông tin sai sự thật là vi phạm pháp luật.", "Making a false declaration is an offence."),
+        SubmitCheckIn => ("Gửi khai báo và check-in", "Submit and check in"),
+        Submitting => ("Đang gửi…", "Sending…"),
+        FixErrors => ("Hãy sửa các mục được đánh dấu.", "Please fix the highlighted fields."),
+        ProblemRequired => ("Mục này là bắt buộc.", "This field is required."),
+        ProblemTooShort => ("Quá ngắn.", "Too short."),
+        ProblemTooLong => ("Quá dài.", "Too long."),
+        ProblemInvalidCharacters => ("Chỉ dùng chữ cái, dấu cách, dấu gạch nối và dấu nháy.", "Use letters, spaces, hyphens and apostrophes only."),
+        ProblemInvalidPhone => ("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", "A phone number has 10–11 digits and starts with 0 or +84."),
+        ProblemOutOfRange => ("Năm sinh không hợp lệ.", "This year of birth is not valid."),
+        ProblemConsentRequired => ("Bạn cần đồng ý để check-in.", "You need to agree in order to check in."),
+        ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
+        ErrServerRejectedCode => ("Máy chủ không chấp nhận mã địa điểm này.", "The server did not accept this venue code."),
+        ErrServerUnknownVenue => ("Địa điểm này chưa được đăng ký trên máy chủ.", "This venue is not registered on the server."),
+        ErrServer => ("Máy chủ gặp lỗi. Hãy thử lại sau.", "The server had a problem. Try again later."),
+        DoneTitle => ("Check-in thành công", "Checked in"),
+        DoneVenue => ("Địa điểm", "Venue"),
+        DoneTime => ("Thời gian", "Time"),
+        DoneId => ("Mã check-in", "Check-in ID"),
+        DoneAgain => ("Check-in địa điểm khác", "Check in somewhere else"),
+    }
+}
+
+/// Why a venue code was refused, in words for people.
+pub fn venue_code_error(err: VenueCodeError) -> Msg {
+    match err {
+        VenueCodeError::NotVaoraCode => Msg::CodeNotVaora,
+        VenueCodeError::UnsupportedVersion(_) => Msg::CodeUnsupportedVersion,
+        VenueCodeError::Truncated | VenueCodeError::Oversized | VenueCodeError::Malformed => {
+            Msg::CodeDamaged
+        }
+        VenueCodeError::UnknownKey => Msg::CodeUnknownKey,
+        VenueCodeError::BadSignature => Msg::CodeBadSignature,
+        VenueCodeError::Expired => Msg::CodeExpired,
+        VenueCodeError::NotYetValid => Msg::CodeNotYetValid,
+    }
+}
+
+/// A declaration problem, in words for people.
+pub fn problem(problem: Problem) -> Msg {
+    match problem {
+        Problem::Required => Msg::ProblemRequired,
+        Problem::TooShort => Msg::ProblemTooShort,
+        Problem::TooLong => Msg::ProblemTooLong,
+        Problem::InvalidCharacters => Msg::ProblemInvalidCharacters,
+        Problem::InvalidPhone => Msg::ProblemInvalidPhone,
+        Problem::OutOfRange => Msg::ProblemOutOfRange,
+        Problem::ConsentRequired => Msg::ProblemConsentRequired,
+    }
+}
+
+/// The label of a declaration field.
+pub fn field(field: Field) -> Msg {
+    match field {
+        Field::FullName => Msg::FullName,
+        Field::Phone => Msg::Phone,
+        Field::BirthYear => Msg::BirthYear,
+        Field::Consent => Msg::ConsentText,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_parse_and_round_trip() {
+        assert_eq!(Lang::from_tag("vi-VN"), Some(Lang::Vi));
+        assert_eq!(Lang::from_tag("EN"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::from_tag(""), None);
+        for lang in [Lang::Vi, Lang::En] {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn every_venue_code_error_has_distinct_wording_per_language() {
+        let errors = [
+            VenueCodeError::NotVaoraCode,
+            VenueCodeError::UnsupportedVersion(9),
+            VenueCodeError::Truncated,
+            VenueCodeError::UnknownKey,
+            VenueCodeError::BadSignature,
+            VenueCodeError::Expired,
+            VenueCodeError::NotYetValid,
+        ];
+        for err in errors {
+            let msg = venue_code_error(err);
+            assert_ne!(t(Lang::Vi, msg), t(Lang::En, msg), "{err:?}");
+        }
+    }
+}

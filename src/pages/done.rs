@@ -1,0 +1,49 @@
+//! Confirmation: venue, time and check-in id.
+
+use leptos::html::H2;
+use leptos::prelude::*;
+use vaora_protocol::api::CheckInReceipt;
+
+use crate::app::{use_ctx, Screen};
+use crate::i18n::Msg;
+
+/// The receipt of a stored check-in.
+#[component]
+pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
+    let ctx = use_ctx();
+    let heading = NodeRef::<H2>::new();
+    // Move focus to the result so screen readers announce it.
+    heading.on_load(|h| {
+        let _ = h.focus();
+    });
+    let time = receipt.checked_in_at;
+    let when = move || local_time(time, ctx.lang.get().tag());
+    view! {
+        <section class="vaora-card vaora-done" data-test="done">
+            <h2 node_ref=heading tabindex="-1" class="vaora-badge vaora-ok">
+                "✓ " {move || ctx.t(Msg::DoneTitle)}
+            </h2>
+            <dl class="vaora-receipt">
+                <dt>{move || ctx.t(Msg::DoneVenue)}</dt>
+                <dd data-test="done-venue">{receipt.venue_name.clone()}</dd>
+                <dt>{move || ctx.t(Msg::DoneTime)}</dt>
+                <dd data-test="done-time">{when}</dd>
+                <dt>{move || ctx.t(Msg::DoneId)}</dt>
+                <dd class="vaora-id" data-test="done-id">{receipt.id.to_string()}</dd>
+            </dl>
+            <button
+                type="button"
+                class="vaora-secondary"
+                on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
+            >
+                {move || ctx.t(Msg::DoneAgain)}
+            </button>
+        </section>
+    }
+}
+
+/// Formats unix ms in the visitor's time zone with the browser's own formatter.
+fn local_time(unix_ms: i64, lang: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_ms as f64));
+    String::from(date.to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED))
+}

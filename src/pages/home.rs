@@ -1,0 +1,32 @@
+//! Start screen: what the camera is for, the Scan button, and the other ways in.
+
+use leptos::prelude::*;
+
+use crate::app::{use_ctx, Screen};
+use crate::components::fallbacks::Fallbacks;
+use crate::i18n::Msg;
+
+/// Home; `notice` is shown when the camera could not be used.
+#[component]
+pub fn HomePage(notice: Option<Msg>) -> impl IntoView {
+    let ctx = use_ctx();
+    let camera_failed = notice.is_some();
+    view! {
+        <section class="vaora-card">
+            <p>{move || ctx.t(Msg::Tagline)}</p>
+            {notice.map(|msg| view! {
+                <p class="vaora-alert" role="alert" data-test="camera-error">{move || ctx.t(msg)}</p>
+            })}
+            <p class="vaora-hint">{move || ctx.t(Msg::CameraExplainer)}</p>
+            <button
+                type="button"
+                class="vaora-primary"
+                data-test="scan"
+                on:click=move |_| ctx.screen.set(Screen::Scanning)
+            >
+                {move || ctx.t(if camera_failed { Msg::RetryCamera } else { Msg::ScanButton })}
+            </button>
+        </section>
+        <Fallbacks/>
+    }
+}

@@ -1,0 +1,235 @@
+//! Live scanning: the camera in a `<video>`, frames grabbed on a timer (one in flight at a
+//! time, dropped while the worker is busy), decoded off the main thread.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use js_sys::{Object, Reflect};
+use leptos::html::Video;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+
+use crate::app::{use_ctx, Ctx, Screen};
+use crate::camera;
+use crate::decoder::{Code, DecodeFailure};
+use crate::i18n::Msg;
+
+/// Frames are grabbed this often at most (a camera's ~30 fps is more than decoding needs).
+const FRAME_INTERVAL_MS: i32 = 80;
+/// Frames are downscaled so their long side is at most this (QR posters fill the view).
+const MAX_FRAME_SIDE: u32 = 960;
+
+/// The scanning screen.
+#[component]
+pub fn ScanPage() -> impl IntoView {
+    let ctx = use_ctx();
+    let video = NodeRef::<Video>::new();
+    let session = SendWrapper::new(Rc::new(Session::default()));
+    let for_cleanup = session.clone();
+    on_cleanup(move || for_cleanup.stop());
+
+    let starting = session.clone();
+    video.on_load(move |element| {
+        let session = starting.clone();
+        ctx.status.set(Some(Msg::CameraStarting));
+        spawn_local(async move {
+            let element: HtmlVideoElement = element;
+            match camera::start(&element).await {
+                Ok(stream) if session.alive() => {
+                    ctx.status.set(Some(Msg::ScanningHint));
+                    Session::run(&session, ctx, element, stream);
+                }
+                Ok(stream) => camera::stop(&stream),
+                Err(err) => {
+                    ctx.status.set(Some(err.message()));
+                    ctx.screen.set(Screen::Home {
+                        notice: Some(err.message()),
+                    });
+                }
+            }
+        });
+    });
+
+    view! {
+        <section class="vaora-card vaora-scan">
+            <div class="vaora-viewfinder">
+                <video node_ref=video class="vaora-video" autoplay=true muted=true aria-hidden="true"></video>
+                <div class="vaora-frame" aria-hidden="true"></div>
+            </div>
+            <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
+            <button
+                type="button"
+                class="vaora-secondary"
+                data-test="stop"
+                on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
+            >
+                {move || ctx.t(Msg::StopButton)}
+            </button>
+        </section>
+    }
+}
+
+/// One camera session: the stream, the frame timer, and whether a frame is being decoded.
+#[derive(Default)]
+struct Session {
+    stopped: Cell<bool>,
+    busy: Cell<bool>,
+    stream: RefCell<Option<MediaStream>>,
+    timer: Cell<Option<i32>>,
+    tick: RefCell<Option<Closure<dyn FnMut()>>>,
+    last_foreign: RefCell<Option<String>>,
+}
+
+impl Session {
+    fn alive(&self) -> bool {
+        !self.stopped.get()
+    }
+
+    fn run(self_: &Rc<Self>, ctx: Ctx, video: HtmlVideoElement, stream: MediaStream) {
+        *self_.stream.borrow_mut() = Some(stream);
+        let Some(grabber) = FrameGrabber::new(video) else {
+            self_.stop();
+            ctx.screen.set(Screen::Home {
+                notice: Some(Msg::ErrCameraOther),
+            });
+            return;
+        };
+        let weak: Weak<Session> = Rc::downgrade(self_);
+        let tick = Closure::<dyn FnMut()>::new(move || {
+            if let Some(session) = weak.upgrade() {
+                session.on_tick(ctx, &grabber);
+            }
+        });
+        let timer = web_sys::window().and_then(|w| {
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                FRAME_INTERVAL_MS,
+            )
+            .ok()
+        });
+        self_.timer.set(timer);
+        *self_.tick.borrow_mut() = Some(tick);
+    }
+
+    fn on_tick(self: Rc<Self>, ctx: Ctx, grabber: &FrameGrabber) {
+        if self.stopped.get() || self.busy.get() {
+            return; // drop this frame: the worker is still on the previous one
+        }
+        let Some(frame) = grabber.grab() else {
+            return;
+        };
+        self.busy.set(true);
+        let decoder = ctx.decoder.get_value();
+        spawn_local(async move {
+            let outcome = decoder.decode_image_data(&frame).await;
+            self.busy.set(false);
+            if self.stopped.get() {
+                return;
+            }
+            match outcome {
+                Ok(codes) => self.on_codes(ctx, &codes),
+                Err(DecodeFailure::Crashed) => ctx.status.set(Some(Msg::DecoderRestarted)),
+                Err(_) => {}
+            }
+        });
+    }
+
+    fn on_codes(&self, ctx: Ctx, codes: &[Code]) {
+        for code in codes {
+            let text = code.text.as_deref().unwrap_or_default();
+            match ctx.check_venue(text) {
+                Ok(check) => {
+                    self.stop();
+                    ctx.show_venue(check);
+                    return;
+                }
+                Err(_) => {
+                    // Announce a foreign code once, not on every frame it stays in view.
+                    let mut last = self.last_foreign.borrow_mut();
+                    if last.as_deref() != Some(text) {
+                        *last = Some(text.to_owned());
+                        ctx.status.set(Some(Msg::ScanNotVaora));
+                    }
+                }
+            }
+        }
+    }
+
+    fn stop(&self) {
+        self.stopped.set(true);
+        if let (Some(id), Some(window)) = (self.timer.take(), web_sys::window()) {
+            window.clear_interval_with_handle(id);
+        }
+        self.tick.borrow_mut().take();
+        if let Some(stream) = self.stream.borrow_mut().take() {
+            camera::stop(&stream);
+        }
+    }
+}
+
+/// Copies video frames into a reusable canvas, downscaled, as `ImageData`.
+struct FrameGrabber {
+    video: HtmlVideoElement,
+    canvas: HtmlCanvasElement,
+    context: CanvasRenderingContext2d,
+}
+
+impl FrameGrabber {
+    fn new(video: HtmlVideoElement) -> Option<Self> {
+        let canvas: HtmlCanvasElement = web_sys::window()?
+            .document()?
+            .create_element("canvas")
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        // Tells the browser to keep the canvas in CPU memory: we read every frame back.
+        let settings = Object::new();
+        let _ = Reflect::set(&settings, &"willReadFrequently".into(), &JsValue::TRUE);
+        let context = canvas
+            .get_context_with_context_options("2d", &settings)
+            .ok()??
+            .dyn_into()
+            .ok()?;
+        Some(Self {
+            video,
+            canvas,
+            context,
+        })
+    }
+
+    fn grab(&self) -> Option<web_sys::ImageData> {
+        // HAVE_CURRENT_DATA: a frame is available.
+        if self.video.ready_state() < 2 {
+            return None;
+        }
+        let (width, height) = (self.video.video_width(), self.video.video_height());
+        if width == 0 || height == 0 {
+            return None;
+        }
+        let scale = (MAX_FRAME_SIDE as f64 / width.max(height) as f64).min(1.0);
+        let (w, h) = (
+            ((width as f64 * scale) as u32).max(1),
+            ((height as f64 * scale) as u32).max(1),
+        );
+        if self.canvas.width() != w || self.canvas.height() != h {
+            self.canvas.set_width(w);
+            self.canvas.set_height(h);
+        }
+        self.context
+            .draw_image_with_html_video_element_and_dw_and_dh(
+                &self.video,
+                0.0,
+                0.0,
+                w as f64,
+                h as f64,
+            )
+            .ok()?;
+        self.context
+            .get_image_data(0.0, 0.0, w as f64, h as f64)
+            .ok()
+    }
+}

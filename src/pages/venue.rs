@@ -1,0 +1,54 @@
+//! The venue a code points to, and whether the code is genuine.
+
+use leptos::prelude::*;
+
+use crate::app::{use_ctx, Screen};
+use crate::i18n::{venue_code_error, Msg};
+use crate::venue::VenueCheck;
+
+/// Shows the verified venue with a way forward, or the refusal with its reason.
+#[component]
+pub fn VenuePage(check: VenueCheck) -> impl IntoView {
+    let ctx = use_ctx();
+    let scan_again = move |_| ctx.screen.set(Screen::Scanning);
+    match check.verdict.clone() {
+        Ok(claims) => view! {
+            <section class="vaora-card vaora-venue" data-test="venue" data-genuine="true">
+                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {move || ctx.t(Msg::VenueGenuine)}</p>
+                <h2 class="vaora-venue-name" data-test="venue-name">{claims.name.clone()}</h2>
+                <p>{move || ctx.t(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
+                <button
+                    type="button"
+                    class="vaora-primary"
+                    data-test="declare"
+                    on:click=move |_| ctx.screen.set(Screen::Declare(check.clone()))
+                >
+                    {move || ctx.t(Msg::ContinueToDeclare)}
+                </button>
+                <button type="button" class="vaora-secondary" on:click=scan_again>
+                    {move || ctx.t(Msg::ScanAgain)}
+                </button>
+            </section>
+        }
+        .into_any(),
+        Err(refusal) => {
+            let reason = venue_code_error(refusal.reason);
+            let claimed = refusal.claimed.map(|claims| claims.name);
+            view! {
+                <section class="vaora-card vaora-venue" data-test="venue" data-genuine="false">
+                    <p class="vaora-badge vaora-bad" role="alert" data-test="not-genuine">
+                        "✗ " {move || ctx.t(Msg::VenueNotGenuine)}
+                    </p>
+                    {claimed.map(|name| view! {
+                        <h2 class="vaora-venue-name vaora-struck" data-test="venue-name">{name}</h2>
+                    })}
+                    <p data-test="refusal-reason">{move || ctx.t(reason)}</p>
+                    <button type="button" class="vaora-primary" on:click=scan_again>
+                        {move || ctx.t(Msg::ScanAgain)}
+                    </button>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,134 @@
+// Shared pieces of the end-to-end tests: a real reference server on a free port with a fresh
+// SQLite database, Chromium with a fake camera playing a generated clip, and the testkit that
+// renders QR codes into clips and photos. Paths come from `cargo xtask test`.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium } from 'playwright-core';
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through \`cargo xtask test\``);
+  return value;
+}
+
+/** A scratch directory removed by `cleanup()`. */
+export function scratch() {
+  const dir = mkdtempSync(join(tmpdir(), 'vaora-e2e-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Starts vaora-server with a new database and the demo venue; resolves once it listens. */
+export async function startServer(dir) {
+  const adminToken = randomBytes(16).toString('hex');
+  const child = spawn(required('VAORA_SERVER_BIN'), [
+    '--addr', '127.0.0.1:0',
+    '--db', join(dir, 'vaora.sqlite'),
+    '--static', required('VAORA_PKG'),
+    '--seed-demo',
+  ], { env: { ...process.env, VAORA_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const banner = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (/listening on \S+/.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+  });
+  const field = (label) => banner.match(new RegExp(`${label}:\\s+(.+)`))?.[1]?.trim();
+  const url = banner.match(/listening on (\S+)/)[1];
+  const shortCode = field('venue').match(/short code ([0-9A-Z-]+)/)[1];
+  return {
+    url,
+    posterUrl: field('poster'),
+    shortCode,
+    /** The stored check-in, read back through the server's authorised API. */
+    async checkin(id) {
+      const response = await fetch(`${url}/v1/admin/checkins/${id}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    stop() {
+      child.removeAllListeners('exit');
+      child.kill('SIGTERM');
+    },
+  };
+}
+
+/** Runs vaora-testkit (clips and photos of QR codes). */
+export function testkit(...args) {
+  execFileSync(required('VAORA_TESTKIT_BIN'), args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/**
+ * Launches Chromium. `clip`: a Y4M file played as the camera; `grantCamera: false` leaves out
+ * the fake-UI flag so getUserMedia is refused (NotAllowedError).
+ */
+export async function launch({ clip, grantCamera = true } = {}) {
+  const args = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--use-fake-device-for-media-stream',
+  ];
+  if (grantCamera) args.push('--use-fake-ui-for-media-stream');
+  if (clip) args.push(`--use-file-for-fake-video-capture=${clip}`);
+  const browser = await chromium.launch({ executablePath: required('VAORA_CHROMIUM'), headless: true, args });
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(new Error(msg.text())); });
+  return { browser, page, errors };
+}
+
+/** The element with `data-test=name`. */
+export const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
+
+/** Fills the declaration with valid answers (overridable) and submits it. */
+export async function declareAndSubmit(page, answers = {}) {
+  const a = { name: 'Nguyễn Thị Ánh', phone: '0912 345 678', year: '1990', ...answers };
+  await byTest(page, 'full-name').fill(a.name);
+  await byTest(page, 'phone').fill(a.phone);
+  await byTest(page, 'birth-year').fill(a.year);
+  await byTest(page, 'symptom-cough').check();
+  await byTest(page, 'exposure-no').check();
+  await byTest(page, 'consent').check();
+  await byTest(page, 'submit').click();
+}
+
+/** The check-in id shown on the confirmation screen. */
+export async function confirmedId(page) {
+  await byTest(page, 'done').waitFor({ timeout: 15_000 });
+  return (await byTest(page, 'done-id').textContent()).trim();
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 without padding, as in venue-code payloads. */
+export function base32Decode(text) {
+  let bits = 0, value = 0;
+  const out = [];
+  for (const ch of text) {
+    value = (value << 5) | BASE32.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 0xff); bits -= 8; }
+  }
+  return Uint8Array.from(out);
+}
+
+export function base32Encode(bytes) {
+  let bits = 0, value = 0, out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) { out += BASE32[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
+  return out;
+}

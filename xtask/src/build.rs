@@ -1,0 +1,134 @@
+//! The wasm build: cargo → wasm-bindgen (library, pinned to Cargo.lock) → wasm-opt (release) →
+//! `pkg/` with the static shell from `www/` and a package.json.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::{root, sizes, tools};
+
+/// Debug builds for quick iteration, release builds for what ships and what the tests run.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Profile {
+    Dev,
+    Release,
+}
+
+/// The wasm modules in `pkg/`: (cargo artifact name, wasm-opt level). The UI is tuned for size;
+/// the decoder for speed (measured in BENCHMARKS.md).
+const MODULES: [(&str, &str); 2] = [("vaora", "-Oz"), ("vaora_scan_worker", "-O3")];
+
+/// wasm features rustc emits for wasm32-unknown-unknown; wasm-opt must accept them.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Builds everything into `pkg/` and returns its path.
+pub fn build(profile: Profile) -> Result<PathBuf> {
+    let root = root();
+    tools::ensure_wasm_target()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut args = vec![
+        "build",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "vaora",
+        "-p",
+        "vaora-scan-worker",
+    ];
+    if profile == Profile::Release {
+        args.push("--release");
+    }
+    tools::run(&root, &cargo, &args)?;
+
+    let pkg = root.join("pkg");
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg).context("cleaning pkg/")?;
+    }
+    fs::create_dir_all(&pkg)?;
+    let artifacts = target_dir(&root)
+        .join("wasm32-unknown-unknown")
+        .join(match profile {
+            Profile::Dev => "debug",
+            Profile::Release => "release",
+        });
+    for (name, opt_level) in MODULES {
+        bindgen(&artifacts.join(format!("{name}.wasm")), &pkg)?;
+        if profile == Profile::Release {
+            optimise(&root, &pkg.join(format!("{name}_bg.wasm")), opt_level)?;
+        }
+    }
+    copy_dir(&root.join("www"), &pkg)?;
+    write_package_json(&pkg)?;
+    if profile == Profile::Release {
+        sizes::report(&pkg)?;
+    }
+    eprintln!("xtask: built {} ({profile:?})", pkg.display());
+    Ok(pkg)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn bindgen(wasm: &Path, out: &Path) -> Result<()> {
+    Bindgen::new()
+        .input_path(wasm)
+        .web(true)?
+        .typescript(true)
+        .omit_default_module_path(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .with_context(|| format!("wasm-bindgen on {}", wasm.display()))
+}
+
+fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
+    let wasm_opt = tools::wasm_opt(root)?;
+    let path = wasm.to_string_lossy().into_owned();
+    let mut args = vec![level, path.as_str(), "-o", path.as_str()];
+    args.extend(WASM_FEATURES);
+    tools::run(root, &wasm_opt.to_string_lossy(), &args)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            fs::create_dir_all(&target)?;
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_package_json(pkg: &Path) -> Result<()> {
+    let manifest = serde_json::json!({
+        "name": "vaora",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "No-install QR check-in and health-declaration widget (Rust/WebAssembly)",
+        "license": "MIT OR Apache-2.0",
+        "type": "module",
+        "main": "vaora.js",
+        "types": "vaora.d.ts",
+        "sideEffects": false
+    });
+    fs::write(
+        pkg.join("package.json"),
+        serde_json::to_string_pretty(&manifest)? + "\n",
+    )?;
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! `cargo xtask <command>`: the project's build, run and test entry points.
+//!
+//! - `build [--release]`  wasm → `pkg/` (wasm-bindgen, wasm-opt in release, static shell, sizes)
+//! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
+//! - `test`  fmt, clippy, native tests, browser end-to-end tests
+
+mod build;
+mod run;
+mod sizes;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build::build(profile_from(&args[1..], build::Profile::Dev)).map(|_| ()),
+        Some("serve") => run::serve(&args[1..]),
+        Some("test") => test::test_all(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+  build [--release]              build the widget into pkg/ (release: wasm-opt + sizes)
+  serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
+                                 OPTIONS go to vaora-server (see `-- --help`)
+  test                           every check: fmt, clippy, native tests, browser e2e tests";
+
+fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
+    if args.iter().any(|a| a == "--release") {
+        build::Profile::Release
+    } else if args.iter().any(|a| a == "--dev") {
+        build::Profile::Dev
+    } else {
+        default
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}

@@ -1,0 +1,71 @@
+//! Transfer sizes of the built app (raw, gzip -9, brotli q11), as a phone on 3G pays them.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+/// What the citizen page loads before the first scan.
+const FIRST_SCAN: [&str; 8] = [
+    "index.html",
+    "main.js",
+    "style.css",
+    "vaora.js",
+    "vaora_bg.wasm",
+    "scan-worker.js",
+    "vaora_scan_worker.js",
+    "vaora_scan_worker_bg.wasm",
+];
+
+/// Compressed sizes of one file.
+pub struct Sizes {
+    pub raw: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+}
+
+/// Measures `bytes` the way a server would send them.
+pub fn measure(bytes: &[u8]) -> Result<Sizes> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes)?;
+    let gzip = gz.finish()?.len();
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(Sizes {
+        raw: bytes.len(),
+        gzip,
+        brotli: br.len(),
+    })
+}
+
+/// Prints the table for the first-scan files and their total.
+pub fn report(pkg: &Path) -> Result<()> {
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let mut total = Sizes {
+        raw: 0,
+        gzip: 0,
+        brotli: 0,
+    };
+    for name in FIRST_SCAN {
+        let Ok(bytes) = fs::read(pkg.join(name)) else {
+            continue;
+        };
+        let s = measure(&bytes)?;
+        println!("{name:<28} {:>10} {:>10} {:>10}", s.raw, s.gzip, s.brotli);
+        total.raw += s.raw;
+        total.gzip += s.gzip;
+        total.brotli += s.brotli;
+    }
+    println!(
+        "{:<28} {:>10} {:>10} {:>10}",
+        "total to first scan", total.raw, total.gzip, total.brotli
+    );
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! `cargo xtask test`: every check the project has, in the order that fails fastest.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::build::{self, Profile};
+use crate::{root, tools};
+
+/// Crates that are compiled to wasm32 and must also pass clippy there.
+const WASM_CRATES: [&str; 8] = [
+    "-p",
+    "vaora",
+    "-p",
+    "vaora-scan-worker",
+    "-p",
+    "vaora-protocol",
+    "-p",
+    "vaora-scan",
+];
+
+/// fmt → clippy (native and wasm32) → native tests → release build → browser end-to-end tests.
+pub fn test_all() -> Result<()> {
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    tools::ensure_wasm_target()?;
+
+    step("format");
+    tools::run(&root, &cargo, &["fmt", "--all", "--", "--check"])?;
+    step("clippy (native)");
+    tools::run(
+        &root,
+        &cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step("clippy (wasm32)");
+    let mut wasm_clippy = vec!["clippy", "--target", "wasm32-unknown-unknown"];
+    wasm_clippy.extend(WASM_CRATES);
+    wasm_clippy.extend(["--", "-D", "warnings"]);
+    tools::run(&root, &cargo, &wasm_clippy)?;
+    step("native tests");
+    tools::run(&root, &cargo, &["test", "--workspace"])?;
+
+    step("release build of the app");
+    let pkg = build::build(Profile::Release)?;
+    tools::run(
+        &root,
+        &cargo,
+        &["build", "-p", "vaora-server", "-p", "vaora-testkit"],
+    )?;
+    let chromium = tools::ensure_chromium()?;
+    tools::ensure_npm_packages(&root)?;
+
+    step("browser end-to-end tests");
+    e2e(&root, &pkg, &chromium)
+}
+
+fn step(name: &str) {
+    eprintln!("\n==> {name}");
+}
+
+fn e2e(root: &Path, pkg: &Path, chromium: &Path) -> Result<()> {
+    let bin = root.join("target/debug");
+    let status = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .current_dir(root)
+        .env("VAORA_SERVER_BIN", bin.join("vaora-server"))
+        .env("VAORA_TESTKIT_BIN", bin.join("vaora-testkit"))
+        .env("VAORA_PKG", pkg)
+        .env("VAORA_CHROMIUM", chromium)
+        .status()
+        .context("cannot start node (Node.js 20+ is required)")?;
+    if !status.success() {
+        bail!("end-to-end tests failed ({status})");
+    }
+    Ok(())
+}
