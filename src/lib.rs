@@ -14,22 +14,35 @@ pub mod options;
 pub mod pages;
 pub mod venue;
 
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::options::MountOptions;
 
-/// A mounted widget; dropping or `unmount()`ing it removes it from the page.
+thread_local! {
+    /// Mounted widgets by handle id. The registry, not the JS handle object, owns them: a
+    /// handle that is garbage-collected must not take the widget off the page.
+    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A mounted widget; `unmount()` removes it from the page.
 #[wasm_bindgen]
 pub struct VaoraHandle {
-    mounted: Option<Box<dyn std::any::Any>>,
+    id: u32,
 }
 
 #[wasm_bindgen]
 impl VaoraHandle {
-    /// Removes the widget, stopping the camera and the decoder.
-    pub fn unmount(&mut self) {
-        self.mounted.take();
+    /// Removes the widget, stopping the camera and the decoder. Calling it twice is harmless.
+    pub fn unmount(&self) {
+        // Dropped outside the borrow: unmounting runs cleanups that may touch the registry.
+        let mounted = MOUNTED.with(|m| m.borrow_mut().remove(&self.id));
+        drop(mounted);
     }
 }
 
@@ -41,7 +54,11 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHan
     let handle = leptos::mount::mount_to(element, move || {
         view! { <app::App options=options/> }.into_any()
     });
-    Ok(VaoraHandle {
-        mounted: Some(Box::new(handle)),
-    })
+    let id = NEXT_ID.with(|next| {
+        let id = next.get().wrapping_add(1);
+        next.set(id);
+        id
+    });
+    MOUNTED.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
+    Ok(VaoraHandle { id })
 }

@@ -13,7 +13,8 @@ async function loadConfig() {
 
 try {
   const [config] = await Promise.all([loadConfig(), init()]);
-  mount(root, { ...config, assets });
+  // The page keeps the handle so it can unmount; the widget stays mounted either way.
+  window.vaora = mount(root, { ...config, assets });
 } catch (error) {
   root.textContent = 'Không tải được Vaora. Hãy tải lại trang. / Vaora could not load. Please reload.';
   root.setAttribute('role', 'alert');

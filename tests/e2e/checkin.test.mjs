@@ -72,6 +72,9 @@ test('opening the poster URL shows the venue without the camera', async () => {
     await byTest(page, 'venue').waitFor();
     assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
     assert.equal(await page.locator('video').count(), 0, 'the camera is not started');
+    // Regression: the page dropping its handle and a garbage collection must not unmount it.
+    await page.evaluate(() => { window.vaora = null; globalThis.gc(); });
+    await page.waitForTimeout(200);
     await byTest(page, 'declare').click();
     await declareAndSubmit(page, { name: 'Trần Văn Bình' });
     const id = await confirmedId(page);

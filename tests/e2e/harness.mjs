@@ -75,14 +75,14 @@ export async function launch({ clip, grantCamera = true } = {}) {
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-device-for-media-stream',
+    '--use-fake-device-for-media-stream', '--js-flags=--expose-gc',
   ];
   if (grantCamera) args.push('--use-fake-ui-for-media-stream');
   if (clip) args.push(`--use-file-for-fake-video-capture=${clip}`);
   const browser = await chromium.launch({ executablePath: required('VAORA_CHROMIUM'), headless: true, args });
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
+  page.on('pageerror', (err) => { errors.push(err); console.error('[page error]', err.message); });
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(new Error(msg.text())); });
   return { browser, page, errors };
 }
