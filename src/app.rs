@@ -37,7 +37,10 @@ pub struct Ctx {
     /// The latest announcement for screen readers (and sighted people).
     pub status: RwSignal<Option<Msg>>,
     pub options: StoredValue<MountOptions>,
+    /// Camera frames: rqrr in `scan-worker.js`.
     pub decoder: StoredValue<Decoder, LocalStorage>,
+    /// Photos: `photo-worker.js`, started only when a photo is picked.
+    pub photo_decoder: StoredValue<Decoder, LocalStorage>,
 }
 
 impl Ctx {
@@ -96,6 +99,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
         .or_else(|| options.lang.as_deref().and_then(Lang::from_tag))
         .unwrap_or_default();
     let decoder = Decoder::new(options.asset_url("scan-worker.js"));
+    let photo_decoder = Decoder::new(options.asset_url("photo-worker.js"));
     let ctx = Ctx {
         lang: RwSignal::new(lang),
         screen: RwSignal::new(Screen::Home { notice: None }),
@@ -103,6 +107,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
         status: RwSignal::new(None),
         options: StoredValue::new(options),
         decoder: StoredValue::new_local(decoder),
+        photo_decoder: StoredValue::new_local(photo_decoder),
     };
     provide_context(ctx);
     if let Some(check) = venue_from_location(&ctx) {
@@ -110,6 +115,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
     }
     on_cleanup(move || {
         ctx.decoder.try_with_value(Decoder::terminate);
+        ctx.photo_decoder.try_with_value(Decoder::terminate);
     });
 
     let page = move || match ctx.screen.get() {

@@ -1,6 +1,7 @@
-//! The page side of the decoder worker (`scan-worker.js` running rqrr in its own wasm
-//! instance). A panic in rqrr traps only the worker: it reports `crashed`, is dropped, and a
-//! fresh one is started on the next request, so the page keeps working.
+//! The page side of a decoder worker (`scan-worker.js` for frames, `photo-worker.js` for
+//! photos; each runs rqrr in its own wasm instance). A panic in rqrr traps only the worker: it
+//! reports `crashed`, is dropped, and a fresh one is started on the next request, so the page
+//! keeps working.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

@@ -99,7 +99,7 @@ async fn decode_photo(ctx: Ctx, file: web_sys::File) -> Result<(), Msg> {
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
         .ok_or(Msg::PhotoUnreadable)?;
-    let decoder = ctx.decoder.get_value();
+    let decoder = ctx.photo_decoder.get_value();
     let codes = decoder.decode_file(buffer).await.map_err(|err| match err {
         DecodeFailure::Crashed => Msg::DecoderRestarted,
         DecodeFailure::Unreadable(_) | DecodeFailure::Unavailable => Msg::PhotoUnreadable,

@@ -16,9 +16,29 @@ pub enum Profile {
     Release,
 }
 
-/// The wasm modules in `pkg/`: (cargo artifact name, wasm-opt level). The UI is tuned for size;
-/// the decoder for speed (measured in BENCHMARKS.md).
-const MODULES: [(&str, &str); 2] = [("vaora", "-Oz"), ("vaora_scan_worker", "-O3")];
+/// A wasm module of `pkg/`.
+struct Module {
+    package: &'static str,
+    /// wasm-opt level: the UI is tuned for size, the decoders for speed (BENCHMARKS.md).
+    opt_level: &'static str,
+}
+
+/// Built one cargo invocation each: built together, cargo would unify their features and the
+/// frame decoder would carry the photo decoder's image codecs.
+const MODULES: [Module; 3] = [
+    Module {
+        package: "vaora",
+        opt_level: "-Oz",
+    },
+    Module {
+        package: "vaora-scan-worker",
+        opt_level: "-O3",
+    },
+    Module {
+        package: "vaora-photo-worker",
+        opt_level: "-Oz",
+    },
+];
 
 /// wasm features rustc emits for wasm32-unknown-unknown; wasm-opt must accept them.
 const WASM_FEATURES: [&str; 6] = [
@@ -35,19 +55,19 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     let root = root();
     tools::ensure_wasm_target()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut args = vec![
-        "build",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        "vaora",
-        "-p",
-        "vaora-scan-worker",
-    ];
-    if profile == Profile::Release {
-        args.push("--release");
+    for module in &MODULES {
+        let mut args = vec![
+            "build",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            module.package,
+        ];
+        if profile == Profile::Release {
+            args.push("--release");
+        }
+        tools::run(&root, &cargo, &args)?;
     }
-    tools::run(&root, &cargo, &args)?;
 
     let pkg = root.join("pkg");
     if pkg.exists() {
@@ -60,10 +80,15 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             Profile::Dev => "debug",
             Profile::Release => "release",
         });
-    for (name, opt_level) in MODULES {
+    for module in &MODULES {
+        let name = module.package.replace('-', "_");
         bindgen(&artifacts.join(format!("{name}.wasm")), &pkg)?;
         if profile == Profile::Release {
-            optimise(&root, &pkg.join(format!("{name}_bg.wasm")), opt_level)?;
+            optimise(
+                &root,
+                &pkg.join(format!("{name}_bg.wasm")),
+                module.opt_level,
+            )?;
         }
     }
     copy_dir(&root.join("www"), &pkg)?;
@@ -81,7 +106,8 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-fn bindgen(wasm: &Path, out: &Path) -> Result<()> {
+/// wasm-bindgen (web target, default module path kept) into `out`.
+pub fn bindgen(wasm: &Path, out: &Path) -> Result<()> {
     Bindgen::new()
         .input_path(wasm)
         .web(true)?
@@ -93,7 +119,8 @@ fn bindgen(wasm: &Path, out: &Path) -> Result<()> {
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))
 }
 
-fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
+/// `wasm-opt` in place.
+pub fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
     let wasm_opt = tools::wasm_opt(root)?;
     let path = wasm.to_string_lossy().into_owned();
     let mut args = vec![level, path.as_str(), "-o", path.as_str()];

@@ -3,7 +3,9 @@
 //! - `build [--release]`  wasm → `pkg/` (wasm-bindgen, wasm-opt in release, static shell, sizes)
 //! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
 //! - `test`  fmt, clippy, native tests, browser end-to-end tests
+//! - `bench-size`  opt-level variants: wasm sizes and decoder speed (BENCHMARKS.md)
 
+mod bench_size;
 mod build;
 mod run;
 mod sizes;
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
         Some("build") => build::build(profile_from(&args[1..], build::Profile::Dev)).map(|_| ()),
         Some("serve") => run::serve(&args[1..]),
         Some("test") => test::test_all(),
+        Some("bench-size") => bench_size::bench_size(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -37,7 +40,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   build [--release]              build the widget into pkg/ (release: wasm-opt + sizes)
   serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
                                  OPTIONS go to vaora-server (see `-- --help`)
-  test                           every check: fmt, clippy, native tests, browser e2e tests";
+  test                           every check: fmt, clippy, native tests, browser e2e tests
+  bench-size                     release-profile variants: wasm sizes and decode time per frame";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {

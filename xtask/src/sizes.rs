@@ -7,15 +7,23 @@ use std::path::Path;
 use anyhow::Result;
 
 /// What the citizen page loads before the first scan.
-const FIRST_SCAN: [&str; 8] = [
+const FIRST_SCAN: [&str; 9] = [
     "index.html",
     "main.js",
     "style.css",
     "vaora.js",
     "vaora_bg.wasm",
+    "worker-host.js",
     "scan-worker.js",
     "vaora_scan_worker.js",
     "vaora_scan_worker_bg.wasm",
+];
+
+/// Loaded only when someone scans from a photo.
+const ON_DEMAND: [&str; 3] = [
+    "photo-worker.js",
+    "vaora_photo_worker.js",
+    "vaora_photo_worker_bg.wasm",
 ];
 
 /// Compressed sizes of one file.
@@ -42,18 +50,23 @@ pub fn measure(bytes: &[u8]) -> Result<Sizes> {
     })
 }
 
-/// Prints the table for the first-scan files and their total.
+/// Prints the first-scan files with their total, then the on-demand photo decoder.
 pub fn report(pkg: &Path) -> Result<()> {
     println!(
         "{:<28} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip", "brotli"
     );
+    table(pkg, &FIRST_SCAN, "total to first scan")?;
+    table(pkg, &ON_DEMAND, "photo decoder (on demand)")
+}
+
+fn table(pkg: &Path, files: &[&str], label: &str) -> Result<()> {
     let mut total = Sizes {
         raw: 0,
         gzip: 0,
         brotli: 0,
     };
-    for name in FIRST_SCAN {
+    for &name in files {
         let Ok(bytes) = fs::read(pkg.join(name)) else {
             continue;
         };
@@ -64,8 +77,8 @@ pub fn report(pkg: &Path) -> Result<()> {
         total.brotli += s.brotli;
     }
     println!(
-        "{:<28} {:>10} {:>10} {:>10}",
-        "total to first scan", total.raw, total.gzip, total.brotli
+        "{label:<28} {:>10} {:>10} {:>10}",
+        total.raw, total.gzip, total.brotli
     );
     Ok(())
 }

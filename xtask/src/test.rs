@@ -9,11 +9,13 @@ use crate::build::{self, Profile};
 use crate::{root, tools};
 
 /// Crates that are compiled to wasm32 and must also pass clippy there.
-const WASM_CRATES: [&str; 8] = [
+const WASM_CRATES: [&str; 10] = [
     "-p",
     "vaora",
     "-p",
     "vaora-scan-worker",
+    "-p",
+    "vaora-photo-worker",
     "-p",
     "vaora-protocol",
     "-p",

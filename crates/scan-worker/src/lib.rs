@@ -1,4 +1,6 @@
-//! wasm-bindgen exports of `vaora-scan` for `www/scan-worker.js`.
+//! wasm-bindgen exports of `vaora-scan` for `www/scan-worker.js` (camera frames only: photo
+//! decoding lives in `vaora-photo-worker`, loaded on demand, so its image codecs stay out of the
+//! first scan).
 //!
 //! Decoding runs in a dedicated Web Worker so that an rqrr panic (a wasm trap,
 //! since release builds abort on panic) kills only the worker, which the page
@@ -16,19 +18,13 @@ pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Array, JsErro
     to_array(&vaora_scan::decode(&frame))
 }
 
-/// Decodes an uploaded photo (PNG or JPEG bytes); returns `[{ text, bytes }]`.
-#[wasm_bindgen]
-pub fn decode_image_file(bytes: &[u8]) -> Result<Array, JsError> {
-    let found = vaora_scan::decode_encoded_image(bytes).map_err(to_js)?;
-    to_array(&found)
-}
-
 /// The message is the bare error code, so the JS side can switch on it.
-fn to_js(err: ScanError) -> JsError {
+pub fn to_js(err: ScanError) -> JsError {
     JsError::new(err.code())
 }
 
-fn to_array(found: &[Decoded]) -> Result<Array, JsError> {
+/// Converts decoded codes to `[{ text, bytes }]`; shared with the photo worker.
+pub fn to_array(found: &[Decoded]) -> Result<Array, JsError> {
     let out = Array::new();
     for decoded in found {
         let obj = to_object(decoded)?;

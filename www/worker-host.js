@@ -1,0 +1,88 @@
+// Shared body of Vaora's decoder workers (scan-worker.js for camera frames, photo-worker.js for
+// uploaded photos). Each worker runs a Rust/WASM decoder off the main thread; nothing here needs
+// eval or blob: URLs, so it works under `Content-Security-Policy: default-src 'self'`.
+//
+// Protocol (one reply per request, matched by `id`):
+//   in:  { id, kind: 'frame', width, height, data: ArrayBuffer }  RGBA ImageData, transferred
+//        { id, kind: 'file', data: ArrayBuffer }                   PNG or JPEG bytes
+//   out: { ready: true }                          once, when the decoder is loaded
+//        { id, results: [{ text, bytes }] }       text: string|null, bytes: Uint8Array
+//        { id, error: '<code>' }                  ordinary failure (e.g. 'unreadable_image',
+//                                                 'unknown_kind' for a kind this worker lacks)
+//        { id, crashed: true, message }           the wasm trapped (a Rust panic); this
+//                                                 worker then closes: start a new one
+//        { error: 'init_failed', message }        the decoder could not be loaded; every
+//                                                 queued request gets { id, error: 'init_failed' }
+// Requests that arrive before the decoder is loaded are queued and answered in order.
+
+/**
+ * Serves decode requests. `ready`: a promise that resolves once the wasm is initialised;
+ * `decoders`: `{ kind: (request, bytes) => results }` for the kinds this worker handles.
+ */
+export function serve(ready, decoders) {
+  const queue = [];
+  let loaded = false;
+  // After a trap the wasm instance is in an unknown state and must not be called again.
+  let dead = false;
+
+  // Installed before init finishes so that no early message is lost.
+  self.onmessage = (event) => {
+    if (dead) return;
+    if (loaded) handle(event.data);
+    else queue.push(event.data);
+  };
+
+  ready.then(
+    () => {
+      loaded = true;
+      self.postMessage({ ready: true });
+      for (const request of queue.splice(0)) handle(request);
+    },
+    (err) => {
+      dead = true;
+      self.postMessage({ error: 'init_failed', message: describe(err) });
+      for (const request of queue.splice(0)) {
+        self.postMessage({ id: request?.id, error: 'init_failed' });
+      }
+      self.close();
+    },
+  );
+
+  function handle(request) {
+    if (dead) return;
+    const id = request?.id;
+    const decode = decoders[request?.kind];
+    if (!decode) {
+      self.postMessage({ id, error: 'unknown_kind' });
+      return;
+    }
+    let found;
+    try {
+      found = decode(request, bytesOf(request.data));
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        dead = true;
+        self.postMessage({ id, crashed: true, message: describe(err) });
+        self.close();
+        return;
+      }
+      // Rust's JsError carries a bare ScanError code as its message.
+      self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    const results = Array.from(found, ({ text, bytes }) => ({ text, bytes }));
+    // Each bytes array owns a fresh buffer copied out of wasm memory, so it can be transferred.
+    self.postMessage({ id, results }, results.map((r) => r.bytes.buffer));
+  }
+}
+
+// A missing or wrong-typed payload becomes an empty buffer, which Rust rejects with a code.
+function bytesOf(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(0);
+}
+
+function describe(err) {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
