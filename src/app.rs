@@ -113,6 +113,13 @@ pub fn App(options: MountOptions) -> impl IntoView {
     if let Some(check) = venue_from_location(&ctx) {
         ctx.screen.set(Screen::Venue(check));
     }
+    // Another poster opened in this tab changes only the fragment: no reload, just this event.
+    let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(check) = venue_from_location(&ctx) {
+            ctx.show_venue(check);
+        }
+    });
+    on_cleanup(move || on_hash.remove());
     on_cleanup(move || {
         ctx.decoder.try_with_value(Decoder::terminate);
         ctx.photo_decoder.try_with_value(Decoder::terminate);

@@ -102,7 +102,7 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
                 {SYMPTOMS.iter().map(|&(msg, key, pick)| view! {
                     <label class="vaora-check">
                         <input type="checkbox" data-test=format!("symptom-{key}")
-                            prop:checked=move || draft.with(|d| *pick(&mut d.symptoms.clone()))
+                            prop:checked=move || draft.with(|d| has_symptom(&d.symptoms, pick))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
                                 draft.update(|d| *pick(&mut d.symptoms) = on);
@@ -164,6 +164,11 @@ const SYMPTOMS: [(Msg, &str, SymptomField); 6] = [
     (Msg::SoreThroat, "sore-throat", |s| &mut s.sore_throat),
     (Msg::Fatigue, "fatigue", |s| &mut s.fatigue),
 ];
+
+/// Reads one symptom through the same accessor the form writes with.
+fn has_symptom(symptoms: &Symptoms, pick: SymptomField) -> bool {
+    *pick(&mut symptoms.clone())
+}
 
 async fn submit(
     ctx: Ctx,

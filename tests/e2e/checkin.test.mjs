@@ -75,6 +75,13 @@ test('opening the poster URL shows the venue without the camera', async () => {
     // Regression: the page dropping its handle and a garbage collection must not unmount it.
     await page.evaluate(() => { window.vaora = null; globalThis.gc(); });
     await page.waitForTimeout(200);
+    // Another poster opened in the same tab changes only the fragment.
+    const forged = base32Decode(server.posterUrl.split('#')[1]);
+    forged[forged.length - 1] ^= 0x01;
+    await page.evaluate((hash) => { location.hash = hash; }, base32Encode(forged));
+    await page.locator('[data-test="venue"][data-genuine="false"]').waitFor();
+    await page.evaluate((hash) => { location.hash = hash; }, server.posterUrl.split('#')[1]);
+    await page.locator('[data-test="venue"][data-genuine="true"]').waitFor();
     await byTest(page, 'declare').click();
     await declareAndSubmit(page, { name: 'Trần Văn Bình' });
     const id = await confirmedId(page);
