@@ -5,6 +5,7 @@
 //! - `test`  fmt, clippy, native tests, browser end-to-end tests
 //! - `bench-size`  opt-level variants: wasm sizes and decoder speed (BENCHMARKS.md)
 
+mod bench_decode;
 mod bench_size;
 mod build;
 mod run;
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         Some("serve") => run::serve(&args[1..]),
         Some("test") => test::test_all(),
         Some("bench-size") => bench_size::bench_size(),
+        Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -41,7 +43,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
                                  OPTIONS go to vaora-server (see `-- --help`)
   test                           every check: fmt, clippy, native tests, browser e2e tests
-  bench-size                     release-profile variants: wasm sizes and decode time per frame";
+  bench-size                     release-profile variants: wasm sizes and decode time per frame
+  bench-decode [DIR] [--list]    corpus decode rate and ms/image: Vaora vs rqrr vs zxing-cpp";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {

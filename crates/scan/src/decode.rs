@@ -2,7 +2,8 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::{LumaImage, ScanError};
+use crate::binarize::Bitmap;
+use crate::{strategy, LumaImage, ScanError};
 
 /// One decoded QR code: raw payload bytes always kept; text when they are valid UTF-8.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,22 +21,19 @@ impl Decoded {
     }
 }
 
-/// Decodes every QR code in the frame: rqrr on the image; if nothing is found, retry on the inverted image.
+/// Decodes every QR code in the frame, trying the passes of [`crate::strategy`] until one finds a code.
 ///
-/// rqrr reads no light-on-dark codes, hence the inverted retry. Raw bytes are
-/// kept via `decode_to` because rqrr's `decode()` rejects non-UTF-8 payloads.
-/// Duplicate payloads in one frame are reported once.
+/// Raw bytes are kept via `decode_to` because rqrr's `decode()` rejects
+/// non-UTF-8 payloads. Duplicate payloads in one frame are reported once.
 ///
 /// rqrr can panic on some real images; callers that cannot isolate the call
 /// (natively) should use [`decode_catching_panics`]. The browser runs this in a
 /// worker that is restarted after a trap instead.
 pub fn decode(image: &LumaImage) -> Vec<Decoded> {
-    let found = decode_dark_on_light(image);
-    if found.is_empty() {
-        decode_dark_on_light(&image.inverted())
-    } else {
-        found
+    if !image.is_consistent() {
+        return Vec::new();
     }
+    strategy::decode_first_hit(image)
 }
 
 /// [`decode`], with an rqrr panic turned into [`ScanError::DecoderPanicked`], for tests and tools.
@@ -45,17 +43,28 @@ pub fn decode_catching_panics(image: &LumaImage) -> Result<Vec<Decoded>, ScanErr
         .map_err(|payload| ScanError::DecoderPanicked(panic_message(payload.as_ref())))
 }
 
-/// One rqrr pass: detect candidate grids, keep every one that decodes.
-fn decode_dark_on_light(image: &LumaImage) -> Vec<Decoded> {
-    if !image.is_consistent() {
-        return Vec::new();
-    }
+/// One rqrr pass with rqrr's own row-wise threshold; finds dark-on-light codes only.
+pub(crate) fn read_with_rqrr_threshold(image: &LumaImage) -> Vec<Decoded> {
     let width = image.width;
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, image.height, |x, y| {
         image.pixels[y * width + x]
     });
+    keep_decodable(prepared.detect_grids())
+}
+
+/// One rqrr pass on our own binarisation; `invert` reads light-on-dark codes from the same bitmap.
+pub(crate) fn read_bitmap(bitmap: &Bitmap, invert: bool) -> Vec<Decoded> {
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_bitmap(bitmap.width, bitmap.height, |x, y| {
+            bitmap.is_dark(x, y) != invert
+        });
+    keep_decodable(prepared.detect_grids())
+}
+
+/// Keeps every candidate grid that decodes, each payload once.
+fn keep_decodable<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>) -> Vec<Decoded> {
     let mut found: Vec<Decoded> = Vec::new();
-    for grid in prepared.detect_grids() {
+    for grid in grids {
         let mut bytes = Vec::new();
         // A grid that fails (bad ECC, false finder match) is just not a code.
         if grid.decode_to(&mut bytes).is_err() {

@@ -2,15 +2,18 @@
 //!
 //! Pure Rust with no browser bindings, so the same code is tested natively and
 //! runs unchanged in the scan Web Worker (`crates/scan-worker`). One module per
-//! stage: `luma` (pixel formats), `resize` (downscaling), `decode` (rqrr), and
-//! `files` (encoded photos, behind the `files` feature).
+//! stage: `luma` (pixel formats), `resize` (scaling), `binarize` (local
+//! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order)
+//! and `files` (encoded photos, behind the `files` feature).
 
+mod binarize;
 mod decode;
 mod error;
 #[cfg(feature = "files")]
 mod files;
 mod luma;
 mod resize;
+mod strategy;
 #[cfg(test)]
 mod test_render;
 

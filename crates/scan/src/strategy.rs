@@ -1,0 +1,125 @@
+//! Which decode passes run, in which order: the pass that most often works first, stopping
+//! at the first one that reads a code, so a frame with a clean code costs one rqrr pass and
+//! only hard frames (and frames without a code) pay for the rest.
+
+use crate::decode::{read_bitmap, read_with_rqrr_threshold, Decoded};
+use crate::{binarize, LumaImage};
+
+/// Frames whose short side is below this are also tried at 2×: in the 240-px photos of
+/// the corpus modules are 2-4 px, too thin for rqrr's finder scan. Camera frames (short
+/// side >= 480) stay out, so a frame without a code never pays for a 4×-area pass.
+pub(crate) const UPSCALE_BELOW_SIDE: usize = 400;
+
+/// Runs the passes in order and returns the first non-empty result.
+///
+/// 1. rqrr's own threshold, then on the inverted frame (rqrr reads no light-on-dark codes).
+/// 2. Local-mean binarisation, for shadows and gradients that defeat rqrr's row threshold;
+///    dark-on-light, then the same bitmap inverted.
+/// 3. Small frames only: rqrr's threshold and the local-mean bitmap at 2×.
+pub(crate) fn decode_first_hit(image: &LumaImage) -> Vec<Decoded> {
+    let found = rqrr_then_local_mean(image, true);
+    if !found.is_empty() || image.width.min(image.height) >= UPSCALE_BELOW_SIDE {
+        return found;
+    }
+    // The inverted rqrr pass is skipped at 2×: the inverted bitmap already covers it, and it
+    // would be the most expensive pass of a frame without a code.
+    rqrr_then_local_mean(&image.upscaled_2x(), false)
+}
+
+/// Passes 1–2 on one scale; `rqrr_inverted` adds rqrr's threshold on the inverted frame.
+fn rqrr_then_local_mean(image: &LumaImage, rqrr_inverted: bool) -> Vec<Decoded> {
+    let found = read_with_rqrr_threshold(image);
+    if !found.is_empty() {
+        return found;
+    }
+    if rqrr_inverted {
+        let found = read_with_rqrr_threshold(&image.inverted());
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    let Some(bitmap) = binarize::local_mean(image) else {
+        return Vec::new();
+    };
+    let found = read_bitmap(&bitmap, false);
+    if !found.is_empty() {
+        return found;
+    }
+    read_bitmap(&bitmap, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_render::{render, text_code};
+
+    /// A rendered code re-lit: black ink reflects a little (40), then each pixel is
+    /// scaled by `light(x, y)` in 0..=1.
+    fn relit(image: &LumaImage, light: impl Fn(usize, usize) -> f32) -> LumaImage {
+        let pixels = image
+            .pixels
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| {
+                let (x, y) = (i % image.width, i / image.width);
+                // Saturating float-to-int cast: the product stays within 0..=255.
+                (f32::from(p).max(40.0) * light(x, y)) as u8
+            })
+            .collect();
+        LumaImage::new(image.width, image.height, pixels).expect("same size")
+    }
+
+    const URL: &str = "https://vaora.example/c#GRADIENT-LIT-CODE-1234567890";
+
+    #[test]
+    fn gradient_lit_code_needs_the_local_mean_pass() {
+        let code = render(&text_code(URL), false);
+        let width = code.width as f32;
+        // Light falls from full to 20 % across the code, as under a desk lamp.
+        let lit = relit(&code, |x, _| 1.0 - 0.8 * x as f32 / width);
+        assert!(
+            read_with_rqrr_threshold(&lit).is_empty(),
+            "plain rqrr misses it"
+        );
+        assert_eq!(texts(&decode_first_hit(&lit)), [URL]);
+    }
+
+    #[test]
+    fn code_half_in_shadow_decodes() {
+        let code = render(&text_code(URL), false);
+        let half = code.width / 2;
+        let lit = relit(&code, |x, _| if x < half { 1.0 } else { 0.3 });
+        assert!(
+            read_with_rqrr_threshold(&lit).is_empty(),
+            "plain rqrr misses it"
+        );
+        assert_eq!(texts(&decode_first_hit(&lit)), [URL]);
+    }
+
+    #[test]
+    fn small_soft_code_decodes_at_2x() {
+        let code = render(&text_code(URL), false);
+        // 2-px modules with soft edges, as in a low-resolution photo: the box filter
+        // after a bilinear upscale blurs each edge over a pixel.
+        let small = code.downscaled_to(code.width / 2);
+        let soft = small.upscaled_2x().downscaled_to(small.width);
+        assert!(soft.width < UPSCALE_BELOW_SIDE);
+        assert!(
+            read_with_rqrr_threshold(&soft).is_empty(),
+            "plain rqrr misses it"
+        );
+        assert_eq!(texts(&decode_first_hit(&soft)), [URL]);
+    }
+
+    #[test]
+    fn light_on_dark_gradient_code_decodes_from_the_inverted_bitmap() {
+        let code = render(&text_code(URL), true);
+        let width = code.width as f32;
+        let lit = relit(&code, |x, _| 1.0 - 0.8 * x as f32 / width);
+        assert_eq!(texts(&decode_first_hit(&lit)), [URL]);
+    }
+
+    fn texts(found: &[Decoded]) -> Vec<&str> {
+        found.iter().filter_map(|d| d.text.as_deref()).collect()
+    }
+}
