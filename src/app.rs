@@ -10,6 +10,7 @@ use crate::i18n::{t, Lang, Msg};
 use crate::options::MountOptions;
 use crate::pages::venue::VenuePage;
 use crate::pages::{declare::DeclarePage, done::DonePage, home::HomePage, scan::ScanPage};
+use crate::prefs;
 use crate::venue::{self, VenueCheck};
 
 /// Where the visitor is in the flow.
@@ -34,6 +35,8 @@ pub struct Ctx {
     pub screen: RwSignal<Screen>,
     /// The declaration being typed, kept across screens so nothing typed is lost.
     pub draft: RwSignal<Declaration>,
+    /// Beep and vibration when a code is read (switchable, remembered).
+    pub feedback: RwSignal<bool>,
     /// The latest announcement for screen readers (and sighted people).
     pub status: RwSignal<Option<Msg>>,
     pub options: StoredValue<MountOptions>,
@@ -71,20 +74,6 @@ pub fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
-const LANG_KEY: &str = "vaora.lang";
-
-fn remembered_lang() -> Option<Lang> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    Lang::from_tag(&storage.get_item(LANG_KEY).ok()??)
-}
-
-/// Remembers the visitor's language on this device.
-pub fn remember_lang(lang: Lang) {
-    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = storage.set_item(LANG_KEY, lang.tag());
-    }
-}
-
 /// A poster URL opened directly carries the venue code in its fragment.
 fn venue_from_location(ctx: &Ctx) -> Option<VenueCheck> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -95,7 +84,7 @@ fn venue_from_location(ctx: &Ctx) -> Option<VenueCheck> {
 /// The widget.
 #[component]
 pub fn App(options: MountOptions) -> impl IntoView {
-    let lang = remembered_lang()
+    let lang = prefs::lang()
         .or_else(|| options.lang.as_deref().and_then(Lang::from_tag))
         .unwrap_or_default();
     let decoder = Decoder::new(options.asset_url("scan-worker.js"));
@@ -105,6 +94,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
         screen: RwSignal::new(Screen::Home { notice: None }),
         draft: RwSignal::new(Declaration::default()),
         status: RwSignal::new(None),
+        feedback: RwSignal::new(prefs::feedback()),
         options: StoredValue::new(options),
         decoder: StoredValue::new_local(decoder),
         photo_decoder: StoredValue::new_local(photo_decoder),

@@ -43,8 +43,19 @@ impl CameraError {
     }
 }
 
-/// Opens the rear camera (any camera when there is none) and plays it in `video`.
-pub async fn start(video: &HtmlVideoElement) -> Result<MediaStream, CameraError> {
+/// Opens `lens` (a remembered device id) or else the rear camera (any camera when there is
+/// none) and plays it in `video`. A remembered lens that is gone falls back to the default.
+pub async fn start(
+    video: &HtmlVideoElement,
+    lens: Option<&str>,
+) -> Result<MediaStream, CameraError> {
+    match open(video, lens).await {
+        Err(CameraError::NoCamera) if lens.is_some() => open(video, None).await,
+        result => result,
+    }
+}
+
+async fn open(video: &HtmlVideoElement, lens: Option<&str>) -> Result<MediaStream, CameraError> {
     let window = web_sys::window().ok_or(CameraError::Unsupported)?;
     if !window.is_secure_context() {
         return Err(CameraError::InsecureContext);
@@ -55,7 +66,7 @@ pub async fn start(video: &HtmlVideoElement) -> Result<MediaStream, CameraError>
         .map_err(|_| CameraError::Unsupported)?;
     let constraints = MediaStreamConstraints::new();
     constraints.set_audio(&JsValue::FALSE);
-    constraints.set_video(&video_constraints());
+    constraints.set_video(&video_constraints(lens));
     let promise = devices
         .get_user_media_with_constraints(&constraints)
         .map_err(|_| CameraError::Unsupported)?;
@@ -86,26 +97,155 @@ pub fn stop(stream: &MediaStream) {
     }
 }
 
-/// `{ facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }`:
-/// `ideal` never fails on laptops with only a front camera.
-fn video_constraints() -> JsValue {
-    let ideal = |value: JsValue| {
+/// `{ facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } }`,
+/// or `deviceId: { exact: lens }` for a chosen lens. `ideal` never fails on laptops with only a
+/// front camera.
+fn video_constraints(lens: Option<&str>) -> JsValue {
+    let with = |key: &str, value: JsValue| {
         let object = Object::new();
-        let _ = Reflect::set(&object, &"ideal".into(), &value);
+        let _ = Reflect::set(&object, &key.into(), &value);
         object
     };
     let video = Object::new();
-    let _ = Reflect::set(&video, &"facingMode".into(), &ideal("environment".into()));
-    let _ = Reflect::set(&video, &"width".into(), &ideal(1280.into()));
-    let _ = Reflect::set(&video, &"height".into(), &ideal(720.into()));
+    let _ = match lens {
+        Some(id) => Reflect::set(&video, &"deviceId".into(), &with("exact", id.into())),
+        None => Reflect::set(
+            &video,
+            &"facingMode".into(),
+            &with("ideal", "environment".into()),
+        ),
+    };
+    let _ = Reflect::set(&video, &"width".into(), &with("ideal", 1280.into()));
+    let _ = Reflect::set(&video, &"height".into(), &with("ideal", 720.into()));
     video.into()
 }
 
-fn error_name(err: &JsValue) -> String {
-    Reflect::get(err, &"name".into())
+/// What the running camera can do beyond showing frames.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TrackFeatures {
+    pub torch: bool,
+    pub zoom: Option<ZoomRange>,
+}
+
+/// The zoom a track accepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ZoomRange {
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+    pub current: f64,
+}
+
+/// A camera the visitor can pick (labels are known only after permission).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lens {
+    pub id: String,
+    pub label: String,
+}
+
+/// The stream's video track.
+pub fn video_track(stream: &MediaStream) -> Option<MediaStreamTrack> {
+    stream.get_video_tracks().get(0).dyn_into().ok()
+}
+
+/// Torch and zoom as the track reports them (`getCapabilities` is missing in some browsers:
+/// then there is nothing to offer).
+pub fn features(track: &MediaStreamTrack) -> TrackFeatures {
+    let capabilities = call0(track, "getCapabilities");
+    let settings = call0(track, "getSettings");
+    let number = |object: &JsValue, key: &str| get(object, key).as_f64();
+    let zoom = get(&capabilities, "zoom");
+    let zoom = match (number(&zoom, "min"), number(&zoom, "max")) {
+        (Some(min), Some(max)) if max > min => Some(ZoomRange {
+            min,
+            max,
+            step: number(&zoom, "step").filter(|s| *s > 0.0).unwrap_or(0.1),
+            current: number(&settings, "zoom").unwrap_or(min),
+        }),
+        _ => None,
+    };
+    TrackFeatures {
+        torch: get(&capabilities, "torch").is_truthy(),
+        zoom,
+    }
+}
+
+/// The device id of the running track (to remember the lens in use).
+pub fn device_id(track: &MediaStreamTrack) -> Option<String> {
+    get(&call0(track, "getSettings"), "deviceId").as_string()
+}
+
+/// Switches the torch; false when the track refused.
+pub async fn set_torch(track: &MediaStreamTrack, on: bool) -> bool {
+    apply_advanced(track, "torch", on.into()).await
+}
+
+/// Sets the zoom; false when the track refused.
+pub async fn set_zoom(track: &MediaStreamTrack, zoom: f64) -> bool {
+    apply_advanced(track, "zoom", zoom.into()).await
+}
+
+/// `track.applyConstraints({ advanced: [{ key: value }] })`.
+async fn apply_advanced(track: &MediaStreamTrack, key: &str, value: JsValue) -> bool {
+    let setting = Object::new();
+    let _ = Reflect::set(&setting, &key.into(), &value);
+    let constraints = Object::new();
+    let _ = Reflect::set(
+        &constraints,
+        &"advanced".into(),
+        &js_sys::Array::of1(&setting),
+    );
+    let Ok(apply) = Reflect::get(track, &"applyConstraints".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    else {
+        return false;
+    };
+    match apply.call1(track, &constraints) {
+        Ok(promise) => JsFuture::from(js_sys::Promise::from(promise)).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The cameras of this device.
+pub async fn cameras() -> Vec<Lens> {
+    let Some(devices) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
+        return Vec::new();
+    };
+    let Ok(promise) = devices.enumerate_devices() else {
+        return Vec::new();
+    };
+    let Ok(list) = JsFuture::from(promise).await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter(|device| get(device, "kind").as_string().as_deref() == Some("videoinput"))
+        .filter_map(|device| {
+            Some(Lens {
+                id: get(&device, "deviceId")
+                    .as_string()
+                    .filter(|id| !id.is_empty())?,
+                label: get(&device, "label").as_string().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Calls a method that may not exist in this browser; `undefined` when it does not.
+fn call0(object: &JsValue, method: &str) -> JsValue {
+    Reflect::get(object, &method.into())
         .ok()
-        .and_then(|name| name.as_string())
-        .unwrap_or_default()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(object).ok())
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+fn error_name(err: &JsValue) -> String {
+    get(err, "name").as_string().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -9,9 +9,11 @@ pub mod app;
 pub mod camera;
 pub mod components;
 pub mod decoder;
+pub mod feedback;
 pub mod i18n;
 pub mod options;
 pub mod pages;
+pub mod prefs;
 pub mod venue;
 
 use std::any::Any;

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::app::{remember_lang, use_ctx};
+use crate::app::use_ctx;
 use crate::i18n::{Lang, Msg};
+use crate::prefs;
 
 /// Two toggle buttons, the current language pressed.
 #[component]
@@ -19,7 +20,7 @@ pub fn LangSwitch() -> impl IntoView {
                 data-test=format!("lang-{}", lang.tag())
                 on:click=move |_| {
                     ctx.lang.set(lang);
-                    remember_lang(lang);
+                    prefs::set_lang(lang);
                 }
             >
                 {lang.autonym()}

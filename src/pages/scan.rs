@@ -11,23 +11,105 @@ use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream};
+use web_sys::{
+    CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream, MediaStreamTrack,
+};
 
 use crate::app::{use_ctx, Ctx, Screen};
-use crate::camera;
+use crate::camera::{self, Lens, TrackFeatures};
 use crate::decoder::{Code, DecodeFailure};
 use crate::i18n::Msg;
+use crate::{feedback, prefs};
 
 /// Frames are grabbed this often at most (a camera's ~30 fps is more than decoding needs).
 const FRAME_INTERVAL_MS: i32 = 80;
 /// Frames are downscaled so their long side is at most this (QR posters fill the view).
 const MAX_FRAME_SIDE: u32 = 960;
 
-/// The scanning screen.
+/// The scanning screen: the camera runs only while the page is visible (stopped when hidden,
+/// restarted when shown again) and is restarted on the lens the visitor picks.
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let ctx = use_ctx();
+    let visible = RwSignal::new(page_visible());
+    let lens = RwSignal::new(prefs::lens());
+    watch_visibility(visible);
+
+    view! {
+        <section class="vaora-card vaora-scan">
+            {move || {
+                let chosen = lens.get();
+                visible.get().then(|| view! { <CameraView lens=chosen pick=lens/> })
+            }}
+            <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
+            <label class="vaora-check">
+                <input
+                    type="checkbox"
+                    data-test="feedback"
+                    prop:checked=move || ctx.feedback.get()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        ctx.feedback.set(on);
+                        prefs::set_feedback(on);
+                    }
+                />
+                {move || ctx.t(Msg::FeedbackToggle)}
+            </label>
+            <button
+                type="button"
+                class="vaora-secondary"
+                data-test="stop"
+                on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
+            >
+                {move || ctx.t(Msg::StopButton)}
+            </button>
+        </section>
+    }
+}
+
+/// Formats a number with the browser's own conversion (Rust's float formatting would add
+/// kilobytes to the wasm for four slider attributes).
+fn js_number(value: f64) -> String {
+    js_sys::Number::from(value)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() != web_sys::VisibilityState::Hidden)
+}
+
+/// Keeps `visible` in step with the page's visibility until the component is cleaned up.
+fn watch_visibility(visible: RwSignal<bool>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let listener = Closure::<dyn FnMut()>::new(move || visible.set(page_visible()));
+    let _ = document
+        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
+    let held = SendWrapper::new((document, listener));
+    on_cleanup(move || {
+        let (document, listener) = &*held;
+        let _ = document.remove_event_listener_with_callback(
+            "visibilitychange",
+            listener.as_ref().unchecked_ref(),
+        );
+    });
+}
+
+/// The live camera with its optional controls (torch, zoom, lens) and the decode loop.
+#[component]
+fn CameraView(lens: Option<String>, pick: RwSignal<Option<String>>) -> impl IntoView {
+    let ctx = use_ctx();
     let video = NodeRef::<Video>::new();
+    let features = RwSignal::new(TrackFeatures::default());
+    let lenses = RwSignal::new(Vec::<Lens>::new());
+    let current_lens = RwSignal::new(None::<String>);
+    let torch_on = RwSignal::new(false);
+    let track = StoredValue::new_local(None::<MediaStreamTrack>);
     let session = SendWrapper::new(Rc::new(Session::default()));
     let for_cleanup = session.clone();
     on_cleanup(move || for_cleanup.stop());
@@ -38,10 +120,18 @@ pub fn ScanPage() -> impl IntoView {
         ctx.status.set(Some(Msg::CameraStarting));
         spawn_local(async move {
             let element: HtmlVideoElement = element;
-            match camera::start(&element).await {
+            match camera::start(&element, lens.as_deref()).await {
                 Ok(stream) if session.alive() => {
                     ctx.status.set(Some(Msg::ScanningHint));
+                    if let Some(video_track) = camera::video_track(&stream) {
+                        features.set(camera::features(&video_track));
+                        current_lens.set(camera::device_id(&video_track));
+                        track.set_value(Some(video_track));
+                    }
                     Session::run(&session, ctx, element, stream);
+                    // Labels are readable only now that permission was given.
+                    let found = camera::cameras().await;
+                    lenses.try_set(found);
                 }
                 Ok(stream) => camera::stop(&stream),
                 Err(err) => {
@@ -54,22 +144,73 @@ pub fn ScanPage() -> impl IntoView {
         });
     });
 
+    let toggle_torch = move |_| {
+        let Some(video_track) = track.get_value() else {
+            return;
+        };
+        let on = !torch_on.get_untracked();
+        spawn_local(async move {
+            if camera::set_torch(&video_track, on).await {
+                torch_on.try_set(on);
+            }
+        });
+    };
+    let zoom_to = move |ev: leptos::ev::Event| {
+        // The browser parses the number: Rust's float parsing would add kilobytes to the wasm.
+        let value = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value_as_number());
+        let (Some(video_track), Some(value)) = (track.get_value(), value) else {
+            return;
+        };
+        spawn_local(async move {
+            camera::set_zoom(&video_track, value).await;
+        });
+    };
+    let choose_lens = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        prefs::set_lens(&id);
+        pick.set(Some(id));
+    };
+
     view! {
-        <section class="vaora-card vaora-scan">
-            <div class="vaora-viewfinder">
-                <video node_ref=video class="vaora-video" autoplay=true muted=true aria-hidden="true"></video>
-                <div class="vaora-frame" aria-hidden="true"></div>
-            </div>
-            <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
-            <button
-                type="button"
-                class="vaora-secondary"
-                data-test="stop"
-                on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
-            >
-                {move || ctx.t(Msg::StopButton)}
-            </button>
-        </section>
+        <div class="vaora-viewfinder">
+            <video node_ref=video class="vaora-video" autoplay=true muted=true aria-hidden="true"></video>
+            <div class="vaora-frame" aria-hidden="true"></div>
+        </div>
+        <div class="vaora-camera-controls">
+            {move || features.get().torch.then(|| view! {
+                <button type="button" class="vaora-secondary" data-test="torch"
+                    aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
+                    {move || ctx.t(Msg::Torch)}
+                </button>
+            })}
+            {move || features.get().zoom.map(|zoom| view! {
+                <label class="vaora-zoom">
+                    {move || ctx.t(Msg::Zoom)}
+                    <input type="range" data-test="zoom" min=js_number(zoom.min)
+                        max=js_number(zoom.max) step=js_number(zoom.step)
+                        prop:value=js_number(zoom.current) on:input=zoom_to/>
+                </label>
+            })}
+            {move || (lenses.get().len() > 1).then(|| view! {
+                <label class="vaora-lens">
+                    {move || ctx.t(Msg::CameraLens)}
+                    <select data-test="lens" on:change=choose_lens>
+                        {lenses.get().into_iter().enumerate().map(|(index, lens)| {
+                            let selected = current_lens.get_untracked().as_deref() == Some(lens.id.as_str());
+                            let name = if lens.label.is_empty() {
+                                format!("{} {}", ctx.t(Msg::CameraLens), index + 1)
+                            } else {
+                                lens.label
+                            };
+                            view! { <option value=lens.id selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+        </div>
     }
 }
 
@@ -144,6 +285,7 @@ impl Session {
             match ctx.check_venue(text) {
                 Ok(check) => {
                     self.stop();
+                    feedback::code_read(ctx.feedback.get_untracked());
                     ctx.show_venue(check);
                     return;
                 }

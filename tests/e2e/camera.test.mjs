@@ -1,0 +1,75 @@
+// Camera etiquette from the spec: the camera runs only while the page is visible (every track
+// stopped when hidden, restarted when shown), and the beep/vibration switch is remembered.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { scratch, startServer, testkit, launch, byTest } from './harness.mjs';
+
+let tmp;
+let server;
+
+before(async () => {
+  tmp = scratch();
+  server = await startServer(tmp.dir);
+});
+
+after(() => {
+  server?.stop();
+  tmp?.cleanup();
+});
+
+/** Makes the page report `state` and tells it, as a tab switch would. */
+const setVisibility = (page, state) => page.evaluate((value) => {
+  Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+  document.dispatchEvent(new Event('visibilitychange'));
+}, state);
+
+// Interval polling: Playwright's default requestAnimationFrame polling stalls once the test has
+// overridden document.visibilityState.
+const liveCamera = (page) => page.waitForFunction(() => {
+  const stream = document.querySelector('video')?.srcObject;
+  if (stream?.active) window.lastStream = stream;
+  return stream?.active === true;
+}, null, { timeout: 15_000, polling: 100 });
+
+test('the camera stops while the page is hidden and restarts when it is shown', async () => {
+  const clip = join(tmp.dir, 'nothing.y4m');
+  testkit('blank', '--width', '640', '--height', '480', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  try {
+    await page.goto(server.url);
+    await byTest(page, 'scan').click();
+    await liveCamera(page);
+    await setVisibility(page, 'hidden');
+    await page.waitForFunction(() =>
+      window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
+    assert.equal(await page.locator('video').count(), 0, 'no camera view while hidden');
+    await setVisibility(page, 'visible');
+    await liveCamera(page);
+    assert.equal(await byTest(page, 'stop').count(), 1, 'still on the scanning screen');
+    // Leaving the scan screen releases the camera too.
+    await byTest(page, 'stop').click();
+    await page.waitForFunction(() =>
+      window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the beep and vibration switch is remembered on the device', async () => {
+  const clip = join(tmp.dir, 'nothing-2.y4m');
+  testkit('blank', '--width', '640', '--height', '480', '--out', clip);
+  const { browser, page } = await launch({ clip });
+  try {
+    await page.goto(server.url);
+    await byTest(page, 'scan').click();
+    assert.equal(await byTest(page, 'feedback').isChecked(), true, 'on by default');
+    await byTest(page, 'feedback').uncheck();
+    await page.reload();
+    await byTest(page, 'scan').click();
+    assert.equal(await byTest(page, 'feedback').isChecked(), false);
+  } finally {
+    await browser.close();
+  }
+});
