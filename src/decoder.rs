@@ -75,10 +75,12 @@ impl Decoder {
         self.inner.crashes.get()
     }
 
-    /// Decodes an `ImageData` (RGBA); its pixel buffer is transferred, not copied.
+    /// Decodes a camera frame (`ImageData`, RGBA; its pixel buffer is transferred, not copied).
+    /// `frame` increases with every frame so the decoder can spread its harder passes.
     pub async fn decode_image_data(
         &self,
         image: &web_sys::ImageData,
+        frame: u32,
     ) -> Result<Vec<Code>, DecodeFailure> {
         let data = Reflect::get(image, &"data".into()).map_err(|_| DecodeFailure::Unavailable)?;
         let buffer =
@@ -87,6 +89,7 @@ impl Decoder {
         set(&message, "kind", &"frame".into());
         set(&message, "width", &image.width().into());
         set(&message, "height", &image.height().into());
+        set(&message, "frame", &frame.into());
         set(&message, "data", &buffer);
         self.request(message, buffer).await
     }

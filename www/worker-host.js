@@ -3,7 +3,8 @@
 // eval or blob: URLs, so it works under `Content-Security-Policy: default-src 'self'`.
 //
 // Protocol (one reply per request, matched by `id`):
-//   in:  { id, kind: 'frame', width, height, data: ArrayBuffer }  RGBA ImageData, transferred
+//   in:  { id, kind: 'frame', width, height, frame, data: ArrayBuffer }  RGBA ImageData,
+//                                   transferred; `frame` counts frames (rotates harder passes)
 //        { id, kind: 'file', data: ArrayBuffer }                   PNG or JPEG bytes
 //   out: { ready: true }                          once, when the decoder is loaded
 //        { id, results: [{ text, bytes }] }       text: string|null, bytes: Uint8Array

@@ -219,6 +219,8 @@ fn CameraView(lens: Option<String>, pick: RwSignal<Option<String>>) -> impl Into
 struct Session {
     stopped: Cell<bool>,
     busy: Cell<bool>,
+    /// Frames sent to the decoder so far.
+    frames: Cell<u32>,
     stream: RefCell<Option<MediaStream>>,
     timer: Cell<Option<i32>>,
     tick: RefCell<Option<Closure<dyn FnMut()>>>,
@@ -264,9 +266,11 @@ impl Session {
             return;
         };
         self.busy.set(true);
+        let number = self.frames.get();
+        self.frames.set(number.wrapping_add(1));
         let decoder = ctx.decoder.get_value();
         spawn_local(async move {
-            let outcome = decoder.decode_image_data(&frame).await;
+            let outcome = decoder.decode_image_data(&frame, number).await;
             self.busy.set(false);
             if self.stopped.get() {
                 return;

@@ -24,13 +24,26 @@ const setVisibility = (page, state) => page.evaluate((value) => {
   document.dispatchEvent(new Event('visibilitychange'));
 }, state);
 
-// Interval polling: Playwright's default requestAnimationFrame polling stalls once the test has
-// overridden document.visibilityState.
-const liveCamera = (page) => page.waitForFunction(() => {
+/**
+ * Polls `predicate` in the page from Node until it is true. Playwright's own in-page polling
+ * (waitForFunction) consults document.visibilityState, which these tests override, and stalls.
+ */
+async function until(page, predicate, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  while (!(await page.evaluate(predicate))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const liveCamera = (page) => until(page, () => {
   const stream = document.querySelector('video')?.srcObject;
   if (stream?.active) window.lastStream = stream;
   return stream?.active === true;
-}, null, { timeout: 15_000, polling: 100 });
+});
+
+const cameraReleased = (page) =>
+  until(page, () => window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
 
 test('the camera stops while the page is hidden and restarts when it is shown', async () => {
   const clip = join(tmp.dir, 'nothing.y4m');
@@ -41,16 +54,14 @@ test('the camera stops while the page is hidden and restarts when it is shown', 
     await byTest(page, 'scan').click();
     await liveCamera(page);
     await setVisibility(page, 'hidden');
-    await page.waitForFunction(() =>
-      window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
+    await cameraReleased(page);
     assert.equal(await page.locator('video').count(), 0, 'no camera view while hidden');
     await setVisibility(page, 'visible');
     await liveCamera(page);
     assert.equal(await byTest(page, 'stop').count(), 1, 'still on the scanning screen');
     // Leaving the scan screen releases the camera too.
     await byTest(page, 'stop').click();
-    await page.waitForFunction(() =>
-      window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
+    await cameraReleased(page);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

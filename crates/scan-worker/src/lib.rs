@@ -11,11 +11,12 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use vaora_scan::{Decoded, LumaImage, ScanError};
 use wasm_bindgen::prelude::*;
 
-/// Decodes a camera frame (canvas `ImageData` RGBA); returns `[{ text, bytes }]`.
+/// Decodes a camera frame (canvas `ImageData` RGBA); `frame` counts frames so the harder passes
+/// rotate across them (`vaora_scan::decode_frame`). Returns `[{ text, bytes }]`.
 #[wasm_bindgen]
-pub fn decode_rgba(width: u32, height: u32, rgba: &[u8]) -> Result<Array, JsError> {
-    let frame = LumaImage::from_rgba(width as usize, height as usize, rgba).map_err(to_js)?;
-    to_array(&vaora_scan::decode(&frame))
+pub fn decode_rgba(width: u32, height: u32, rgba: &[u8], frame: u32) -> Result<Array, JsError> {
+    let image = LumaImage::from_rgba(width as usize, height as usize, rgba).map_err(to_js)?;
+    to_array(&vaora_scan::decode_frame(&image, frame))
 }
 
 /// The message is the bare error code, so the JS side can switch on it.

@@ -36,6 +36,15 @@ pub fn decode(image: &LumaImage) -> Vec<Decoded> {
     strategy::decode_first_hit(image)
 }
 
+/// Decodes one live camera frame at a bounded cost: see `strategy::decode_rotating`. Pass a
+/// counter that increases with every frame; a still image should use [`decode`].
+pub fn decode_frame(image: &LumaImage, frame_number: u32) -> Vec<Decoded> {
+    if !image.is_consistent() {
+        return Vec::new();
+    }
+    strategy::decode_rotating(image, frame_number)
+}
+
 /// [`decode`], with an rqrr panic turned into [`ScanError::DecoderPanicked`], for tests and tools.
 pub fn decode_catching_panics(image: &LumaImage) -> Result<Vec<Decoded>, ScanError> {
     // The image is only read, so no broken state can be observed after a panic.

@@ -17,7 +17,7 @@ mod strategy;
 #[cfg(test)]
 mod test_render;
 
-pub use decode::{decode, decode_catching_panics, Decoded};
+pub use decode::{decode, decode_catching_panics, decode_frame, Decoded};
 pub use error::ScanError;
 #[cfg(feature = "files")]
 pub use files::{decode_encoded_image, PHOTO_MAX_SIDE};
