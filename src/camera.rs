@@ -72,7 +72,12 @@ async fn open(video: &HtmlVideoElement, lens: Option<&str>) -> Result<MediaStrea
         .map_err(|_| CameraError::Unsupported)?;
     let stream: MediaStream = JsFuture::from(promise)
         .await
-        .map_err(|err| CameraError::from_dom_name(&error_name(&err)))?
+        .map_err(|err| {
+            let name = error_name(&err);
+            // The error's name only (no personal data): what support needs to hear about.
+            web_sys::console::warn_2(&"Vaora: camera refused:".into(), &name.clone().into());
+            CameraError::from_dom_name(&name)
+        })?
         .dyn_into()
         .map_err(|_| CameraError::Other)?;
     video.set_muted(true);
@@ -80,9 +85,16 @@ async fn open(video: &HtmlVideoElement, lens: Option<&str>) -> Result<MediaStrea
     let _ = video.set_attribute("playsinline", "");
     video.set_src_object(Some(&stream));
     if let Ok(playing) = video.play() {
-        if JsFuture::from(playing).await.is_err() {
-            stop(&stream);
-            return Err(CameraError::Other);
+        if let Err(err) = JsFuture::from(playing).await {
+            let name = error_name(&err);
+            // AbortError: the element's own autoplay load (started by `srcObject`) superseded
+            // this call; the muted, autoplaying element plays anyway and the frame loop waits
+            // for data. Anything else (e.g. an autoplay policy refusal) is a real failure.
+            if name != "AbortError" {
+                web_sys::console::warn_2(&"Vaora: video did not play:".into(), &name.into());
+                stop(&stream);
+                return Err(CameraError::Other);
+            }
         }
     }
     Ok(stream)

@@ -1,22 +1,11 @@
 // Camera etiquette from the spec: the camera runs only while the page is visible (every track
 // stopped when hidden, restarted when shown), and the beep/vibration switch is remembered.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { scratch, startServer, testkit, launch, byTest } from './harness.mjs';
+import { serverPerFile, testkit, launch, byTest } from './harness.mjs';
 
-let tmp;
-let server;
-
-before(async () => {
-  tmp = scratch();
-  server = await startServer(tmp.dir);
-});
-
-after(() => {
-  server?.stop();
-  tmp?.cleanup();
-});
+const env = serverPerFile();
 
 /** Makes the page report `state` and tells it, as a tab switch would. */
 const setVisibility = (page, state) => page.evaluate((value) => {
@@ -31,7 +20,15 @@ const setVisibility = (page, state) => page.evaluate((value) => {
 async function until(page, predicate, timeout = 15_000) {
   const deadline = Date.now() + timeout;
   while (!(await page.evaluate(predicate))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${predicate}`);
+    if (Date.now() > deadline) {
+      const seen = await page.evaluate(() => ({
+        videos: document.querySelectorAll('video').length,
+        active: document.querySelector('video')?.srcObject?.active,
+        status: document.querySelector('[data-test="status"]')?.textContent,
+        visibility: document.visibilityState,
+      }));
+      throw new Error(`timed out waiting for ${predicate}; page: ${JSON.stringify(seen)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -46,11 +43,11 @@ const cameraReleased = (page) =>
   until(page, () => window.lastStream.getTracks().every((track) => track.readyState === 'ended'));
 
 test('the camera stops while the page is hidden and restarts when it is shown', async () => {
-  const clip = join(tmp.dir, 'nothing.y4m');
+  const clip = join(env.dir, 'nothing.y4m');
   testkit('blank', '--width', '640', '--height', '480', '--out', clip);
   const { browser, page, errors } = await launch({ clip });
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'scan').click();
     await liveCamera(page);
     await setVisibility(page, 'hidden');
@@ -69,11 +66,11 @@ test('the camera stops while the page is hidden and restarts when it is shown', 
 });
 
 test('the beep and vibration switch is remembered on the device', async () => {
-  const clip = join(tmp.dir, 'nothing-2.y4m');
+  const clip = join(env.dir, 'nothing-2.y4m');
   testkit('blank', '--width', '640', '--height', '480', '--out', clip);
   const { browser, page } = await launch({ clip });
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'scan').click();
     assert.equal(await byTest(page, 'feedback').isChecked(), true, 'on by default');
     await byTest(page, 'feedback').uncheck();

@@ -1,30 +1,19 @@
 // The first real check-in, end to end: a real server and database, Chromium with a fake
 // camera, and the widget's own rqrr decoder in its worker. Every check-in is read back
 // through the server, not only from the screen.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  scratch, startServer, testkit, launch, byTest, declareAndSubmit, confirmedId,
+  serverPerFile, testkit, launch, byTest, declareAndSubmit, confirmedId,
   base32Decode, base32Encode,
 } from './harness.mjs';
 
-let tmp;
-let server;
-
-before(async () => {
-  tmp = scratch();
-  server = await startServer(tmp.dir);
-});
-
-after(() => {
-  server?.stop();
-  tmp?.cleanup();
-});
+const env = serverPerFile();
 
 /** Reads the check-in back from the server and checks what was stored. */
 async function assertStored(id, expectedName = 'Nguyễn Thị Ánh') {
-  const { status, body } = await server.checkin(id);
+  const { status, body } = await env.server.checkin(id);
   assert.equal(status, 200, `check-in ${id} is stored`);
   assert.equal(body.receipt.id, id);
   assert.equal(body.receipt.venue_name, 'Chợ Mỹ Đức');
@@ -38,12 +27,12 @@ async function assertStored(id, expectedName = 'Nguyễn Thị Ánh') {
 
 for (const [width, height] of [[640, 480], [1280, 720]]) {
   test(`camera scan of the poster at ${width}x${height} → declaration → stored check-in`, async () => {
-    const clip = join(tmp.dir, `poster-${width}x${height}.y4m`);
-    testkit('clip', '--text', server.posterUrl, '--width', String(width), '--height', String(height),
+    const clip = join(env.dir, `poster-${width}x${height}.y4m`);
+    testkit('clip', '--text', env.server.posterUrl, '--width', String(width), '--height', String(height),
       '--frames', '30', '--out', clip);
     const { browser, page, errors } = await launch({ clip });
     try {
-      await page.goto(server.url);
+      await page.goto(env.server.url);
       await byTest(page, 'scan').click();
       await byTest(page, 'venue').waitFor({ timeout: 20_000 });
       assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
@@ -68,7 +57,7 @@ for (const [width, height] of [[640, 480], [1280, 720]]) {
 test('opening the poster URL shows the venue without the camera', async () => {
   const { browser, page, errors } = await launch();
   try {
-    await page.goto(server.posterUrl);
+    await page.goto(env.server.posterUrl);
     await byTest(page, 'venue').waitFor();
     assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
     assert.equal(await page.locator('video').count(), 0, 'the camera is not started');
@@ -76,11 +65,11 @@ test('opening the poster URL shows the venue without the camera', async () => {
     await page.evaluate(() => { window.vaora = null; globalThis.gc(); });
     await page.waitForTimeout(200);
     // Another poster opened in the same tab changes only the fragment.
-    const forged = base32Decode(server.posterUrl.split('#')[1]);
+    const forged = base32Decode(env.server.posterUrl.split('#')[1]);
     forged[forged.length - 1] ^= 0x01;
     await page.evaluate((hash) => { location.hash = hash; }, base32Encode(forged));
     await page.locator('[data-test="venue"][data-genuine="false"]').waitFor();
-    await page.evaluate((hash) => { location.hash = hash; }, server.posterUrl.split('#')[1]);
+    await page.evaluate((hash) => { location.hash = hash; }, env.server.posterUrl.split('#')[1]);
     await page.locator('[data-test="venue"][data-genuine="true"]').waitFor();
     await byTest(page, 'declare').click();
     await declareAndSubmit(page, { name: 'Trần Văn Bình' });
@@ -93,11 +82,11 @@ test('opening the poster URL shows the venue without the camera', async () => {
 });
 
 test('a photo of the poster is decoded by the same rqrr path', async () => {
-  const photo = join(tmp.dir, 'poster.jpg');
-  testkit('png', '--text', server.posterUrl, '--size', '1200', '--out', photo);
+  const photo = join(env.dir, 'poster.jpg');
+  testkit('png', '--text', env.server.posterUrl, '--size', '1200', '--out', photo);
   const { browser, page, errors } = await launch();
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'photo').setInputFiles(photo);
     await byTest(page, 'venue').waitFor({ timeout: 20_000 });
     assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
@@ -111,11 +100,11 @@ test('a photo of the poster is decoded by the same rqrr path', async () => {
 });
 
 test('a photo without a code says so and keeps the page usable', async () => {
-  const photo = join(tmp.dir, 'nothing.png');
+  const photo = join(env.dir, 'nothing.png');
   testkit('png', '--text', 'just some text, not a venue', '--size', '600', '--out', photo);
   const { browser, page } = await launch();
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'photo').setInputFiles(photo);
     const error = byTest(page, 'fallback-error');
     await error.waitFor({ timeout: 20_000 });
@@ -128,14 +117,14 @@ test('a photo without a code says so and keeps the page usable', async () => {
 test('camera permission denied: a clear message, then the typed short code works', async () => {
   const { browser, page, errors } = await launch({ grantCamera: false });
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'scan').click();
     const notice = byTest(page, 'camera-error');
     await notice.waitFor({ timeout: 15_000 });
     assert.match(await notice.textContent(), /chưa cho phép dùng camera/);
     // Both fallbacks are offered right there.
     assert.equal(await byTest(page, 'photo').count(), 1);
-    await byTest(page, 'short-code').fill(server.shortCode.toLowerCase());
+    await byTest(page, 'short-code').fill(env.server.shortCode.toLowerCase());
     await byTest(page, 'short-code-go').click();
     await byTest(page, 'venue').waitFor();
     assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
@@ -149,10 +138,10 @@ test('camera permission denied: a clear message, then the typed short code works
 });
 
 test('a forged venue code is shown as not genuine and offers no check-in', async () => {
-  const payload = server.posterUrl.split('#')[1];
+  const payload = env.server.posterUrl.split('#')[1];
   const bytes = base32Decode(payload);
   bytes[bytes.length - 1] ^= 0x01; // same format, signature no longer matches
-  const forged = `${server.url}/c#${base32Encode(bytes)}`;
+  const forged = `${env.server.url}/c#${base32Encode(bytes)}`;
   const { browser, page } = await launch();
   try {
     await page.goto(forged);
@@ -162,7 +151,7 @@ test('a forged venue code is shown as not genuine and offers no check-in', async
     assert.match(await byTest(page, 'refusal-reason').textContent(), /Chữ ký không khớp/);
     assert.equal(await byTest(page, 'declare').count(), 0, 'no way to check in');
     // The server refuses it too.
-    const response = await fetch(`${server.url}/v1/checkins`, {
+    const response = await fetch(`${env.server.url}/v1/checkins`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -186,7 +175,7 @@ test('a forged venue code is shown as not genuine and offers no check-in', async
 test('invalid answers get translated messages and lose nothing; English is switchable', async () => {
   const { browser, page } = await launch();
   try {
-    await page.goto(server.posterUrl);
+    await page.goto(env.server.posterUrl);
     await byTest(page, 'declare').click();
     await byTest(page, 'full-name').fill('Lê Thị Hoa');
     await byTest(page, 'phone').fill('12345');

@@ -1,10 +1,10 @@
 // The decoder's isolation and loading: a trapped worker is replaced (the page recovers and the
 // next image decodes), and the camera path never downloads the photo decoder.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { scratch, startServer, testkit, launch, byTest } from './harness.mjs';
+import { serverPerFile, testkit, launch, byTest } from './harness.mjs';
 
 // A real photo on which rqrr 0.11 panicked (geometry assertion), from the shared QR corpus; our
 // fork rejects that candidate instead (crates/rqrr/README.md).
@@ -20,22 +20,11 @@ self.onmessage = (event) => {
 self.postMessage({ ready: true });
 `;
 
-let tmp;
-let server;
-
-before(async () => {
-  tmp = scratch();
-  server = await startServer(tmp.dir);
-});
-
-after(() => {
-  server?.stop();
-  tmp?.cleanup();
-});
+const env = serverPerFile();
 
 test('a decoder that traps is replaced and the page keeps working', async () => {
-  const good = join(tmp.dir, 'poster.png');
-  testkit('png', '--text', server.posterUrl, '--size', '900', '--out', good);
+  const good = join(env.dir, 'poster.png');
+  testkit('png', '--text', env.server.posterUrl, '--size', '900', '--out', good);
   const { browser, page, errors } = await launch();
   let served = 0;
   await page.route('**/photo-worker.js', (route) => {
@@ -45,7 +34,7 @@ test('a decoder that traps is replaced and the page keeps working', async () => 
       : route.continue();
   });
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'photo').setInputFiles(good);
     const notice = byTest(page, 'fallback-error');
     await notice.waitFor({ timeout: 20_000 });
@@ -66,7 +55,7 @@ test('the photo on which rqrr 0.11 panicked is now just read',
   async () => {
     const { browser, page, errors } = await launch();
     try {
-      await page.goto(server.url);
+      await page.goto(env.server.url);
       await byTest(page, 'photo').setInputFiles(FORMER_PANIC_IMAGE);
       const notice = byTest(page, 'fallback-error');
       await notice.waitFor({ timeout: 20_000 });
@@ -79,14 +68,14 @@ test('the photo on which rqrr 0.11 panicked is now just read',
   });
 
 test('scanning with the camera never downloads the photo decoder', async () => {
-  const clip = join(tmp.dir, 'poster.y4m');
-  testkit('clip', '--text', server.posterUrl, '--width', '640', '--height', '480',
+  const clip = join(env.dir, 'poster.y4m');
+  testkit('clip', '--text', env.server.posterUrl, '--width', '640', '--height', '480',
     '--frames', '10', '--out', clip);
   const { browser, page } = await launch({ clip });
   const requested = [];
   page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await byTest(page, 'scan').click();
     await byTest(page, 'venue').waitFor({ timeout: 20_000 });
     assert.ok(requested.includes('/vaora_scan_worker_bg.wasm'), 'the frame decoder was loaded');

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 function required(name) {
@@ -18,6 +19,25 @@ function required(name) {
 export function scratch() {
   const dir = mkdtempSync(join(tmpdir(), 'vaora-e2e-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * One server with a fresh database and a scratch directory for the calling test file, started
+ * before its first test and removed after its last. Read `.server` and `.dir` inside tests.
+ */
+export function serverPerFile() {
+  const env = { server: null, dir: null };
+  let tmp;
+  before(async () => {
+    tmp = scratch();
+    env.dir = tmp.dir;
+    env.server = await startServer(tmp.dir);
+  });
+  after(() => {
+    env.server?.stop();
+    tmp?.cleanup();
+  });
+  return env;
 }
 
 /** Starts vaora-server with a new database and the demo venue; resolves once it listens. */
@@ -83,7 +103,10 @@ export async function launch({ clip, grantCamera = true } = {}) {
   const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
   const errors = [];
   page.on('pageerror', (err) => { errors.push(err); console.error('[page error]', err.message); });
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(new Error(msg.text())); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(new Error(msg.text()));
+    if (msg.type() === 'warning' && msg.text().startsWith('Vaora:')) console.error('[page warning]', msg.text());
+  });
   return { browser, page, errors };
 }
 
