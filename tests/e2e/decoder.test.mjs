@@ -84,3 +84,19 @@ test('scanning with the camera never downloads the photo decoder', async () => {
     await browser.close();
   }
 });
+
+test('a light-on-dark (inverted) poster is read by the camera', async () => {
+  const clip = join(env.dir, 'inverted.y4m');
+  testkit('clip', '--text', env.server.posterUrl, '--width', '640', '--height', '480',
+    '--frames', '10', '--invert', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
+    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
