@@ -100,3 +100,20 @@ test('a light-on-dark (inverted) poster is read by the camera', async () => {
     await browser.close();
   }
 });
+
+test('with two codes in view, the venue code is picked and the other one ignored', async () => {
+  const clip = join(env.dir, 'two-codes.y4m');
+  testkit('clip', '--text', 'https://quan-pho.example/menu', '--also', env.server.posterUrl,
+    '--width', '1280', '--height', '720', '--frames', '10', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
+    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    assert.equal(await byTest(page, 'venue-name').textContent(), 'Chợ Mỹ Đức');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 /// Printed on `--help` and after every usage error.
 pub const USAGE: &str = "\
 usage:
-  vaora-testkit clip --text TEXT --width W --height H [--frames N] [--fps F]
+  vaora-testkit clip --text TEXT [--also TEXT] --width W --height H [--frames N] [--fps F]
                      [--module PX] [--invert] --out FILE.y4m
   vaora-testkit png  --text TEXT [--size PX] [--invert] --out FILE.png|FILE.jpg
   vaora-testkit blank --width W --height H [--frames N] [--fps F] --out FILE.y4m
@@ -34,6 +34,8 @@ pub enum Command {
 #[derive(Debug, PartialEq, Eq)]
 pub struct ClipOpts {
     pub text: String,
+    /// A second code beside the first.
+    pub also: Option<String>,
     pub video: VideoOpts,
     pub module: Option<usize>,
     pub invert: bool,
@@ -112,11 +114,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
             let flags = Flags::parse(
                 &rest,
                 &[
-                    "--text", "--width", "--height", "--frames", "--fps", "--module", "--out",
+                    "--text", "--also", "--width", "--height", "--frames", "--fps", "--module",
+                    "--out",
                 ],
             )?;
             Ok(Command::Clip(ClipOpts {
                 text: flags.required("--text")?.to_owned(),
+                also: flags.get("--also").map(str::to_owned),
                 video: video_opts(&flags)?,
                 module: flags.number("--module", 1, 512)?,
                 invert: flags.invert,
@@ -243,6 +247,7 @@ mod tests {
             cmd,
             Ok(Command::Clip(ClipOpts {
                 text: "hi".into(),
+                also: None,
                 video: VideoOpts {
                     width: 640,
                     height: 480,

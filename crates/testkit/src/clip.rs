@@ -19,17 +19,39 @@ const CODE_NOISE: u8 = 3;
 const BLANK_LEVEL: u8 = 0x90;
 const BLANK_NOISE: u8 = 24;
 
-/// Writes a clip of the QR code for `opts.text`.
+/// Writes a clip of the QR code for `opts.text` (and `opts.also` beside it: each code gets an
+/// equal panel of the frame, as when two posters hang side by side).
 pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
     let VideoOpts { width, height, .. } = opts.video;
-    let code = encode(&opts.text)?;
-    let module = match opts.module {
-        Some(m) => m,
-        None => auto_module(&code, width, height, AUTO_FILL_PERCENT)
-            .ok_or_else(|| format!("a {width}x{height} frame is too small for this code"))?,
-    };
+    let texts: Vec<&str> = std::iter::once(opts.text.as_str())
+        .chain(opts.also.as_deref())
+        .collect();
+    let panel = width / texts.len();
+    let codes = texts
+        .iter()
+        .map(|text| {
+            let code = encode(text)?;
+            let module = match opts.module {
+                Some(m) => m,
+                None => auto_module(&code, panel, height, AUTO_FILL_PERCENT).ok_or_else(|| {
+                    format!("a {panel}x{height} panel is too small for this code")
+                })?,
+            };
+            Ok((code, module))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     write_clip(&opts.video, |index| {
-        code_frame(&code, module, width, height, index, opts.invert)
+        let mut frame = Frame::filled(width, height, LIGHT);
+        for (slot, (code, module)) in codes.iter().enumerate() {
+            frame.paste(
+                &code_frame(code, *module, panel, height, index)?,
+                slot * panel,
+            );
+        }
+        if opts.invert {
+            frame.invert();
+        }
+        Ok(frame)
     })
 }
 
@@ -55,21 +77,17 @@ fn write_clip(
     Ok(())
 }
 
-/// Frame `index` of a code clip: shaken, noisy, optionally inverted.
+/// Frame `index` of a code clip: shaken and noisy.
 fn code_frame(
     code: &QrCode,
     module: usize,
     width: usize,
     height: usize,
     index: usize,
-    invert: bool,
 ) -> Result<Frame, String> {
     let mut frame = Frame::filled(width, height, LIGHT);
     draw_code(&mut frame, code, module, SHAKE[index % SHAKE.len()])?;
     Lcg::new(seed(index)).add_to(&mut frame.pixels, CODE_NOISE);
-    if invert {
-        frame.invert();
-    }
     Ok(frame)
 }
 
@@ -93,7 +111,7 @@ mod tests {
         let code = encode("VAORA").expect("fits");
         let module = auto_module(&code, 320, 240, AUTO_FILL_PERCENT).expect("fits");
         let frames: Vec<Frame> = (0..SHAKE.len())
-            .map(|i| code_frame(&code, module, 320, 240, i, false).expect("fits"))
+            .map(|i| code_frame(&code, module, 320, 240, i).expect("fits"))
             .collect();
         assert_ne!(frames[0], frames[1]);
         for frame in frames {
@@ -102,9 +120,46 @@ mod tests {
     }
 
     #[test]
+    fn two_codes_side_by_side_both_decode() {
+        let dir = std::env::temp_dir().join(format!("vaora-testkit-two-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let out = dir.join("two.y4m");
+        let opts = ClipOpts {
+            text: "LEFT CODE".into(),
+            also: Some("RIGHT CODE".into()),
+            video: VideoOpts {
+                width: 640,
+                height: 480,
+                frames: 1,
+                fps: 30,
+                out: out.clone(),
+            },
+            module: None,
+            invert: false,
+        };
+        write_code_clip(&opts).expect("clip written");
+        let bytes = std::fs::read(&out).expect("clip");
+        let _ = std::fs::remove_dir_all(&dir);
+        let start = bytes
+            .windows(6)
+            .position(|w| w == b"FRAME\n")
+            .expect("a frame")
+            + 6;
+        let frame = Frame {
+            width: 640,
+            height: 480,
+            pixels: bytes[start..start + 640 * 480].to_vec(),
+        };
+        let mut found = texts(frame);
+        found.sort();
+        assert_eq!(found, ["LEFT CODE", "RIGHT CODE"]);
+    }
+
+    #[test]
     fn inverted_frame_decodes() {
         let code = encode("inverted clip").expect("fits");
-        let frame = code_frame(&code, 4, 320, 240, 3, true).expect("fits");
+        let mut frame = code_frame(&code, 4, 320, 240, 3).expect("fits");
+        frame.invert();
         assert_eq!(texts(frame), ["inverted clip"]);
     }
 }

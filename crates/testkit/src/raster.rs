@@ -28,6 +28,16 @@ impl Frame {
     }
 
     /// Light-on-dark variant, for testing the decoder's inverted retry.
+    /// Copies `panel` into this frame with its left edge at column `left` (clipped to fit).
+    pub fn paste(&mut self, panel: &Frame, left: usize) {
+        let columns = panel.width.min(self.width.saturating_sub(left));
+        for y in 0..panel.height.min(self.height) {
+            let from = &panel.pixels[y * panel.width..y * panel.width + columns];
+            let start = y * self.width + left;
+            self.pixels[start..start + columns].copy_from_slice(from);
+        }
+    }
+
     pub fn invert(&mut self) {
         for p in &mut self.pixels {
             *p = 255 - *p;
