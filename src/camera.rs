@@ -1,12 +1,12 @@
 //! The rear camera as a `MediaStream` in a `<video>`: started only on a tap, every track
 //! stopped when done, and every failure mapped to something a person can act on.
 
-use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 use crate::i18n::Msg;
+use crate::js::{self, get};
 
 /// Why the camera is not available.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,23 +113,17 @@ pub fn stop(stream: &MediaStream) {
 /// or `deviceId: { exact: lens }` for a chosen lens. `ideal` never fails on laptops with only a
 /// front camera.
 fn video_constraints(lens: Option<&str>) -> JsValue {
-    let with = |key: &str, value: JsValue| {
-        let object = Object::new();
-        let _ = Reflect::set(&object, &key.into(), &value);
-        object
+    let with = |key: &str, value: JsValue| JsValue::from(js::object(&[(key, value)]));
+    let choice = match lens {
+        Some(id) => ("deviceId", with("exact", id.into())),
+        None => ("facingMode", with("ideal", "environment".into())),
     };
-    let video = Object::new();
-    let _ = match lens {
-        Some(id) => Reflect::set(&video, &"deviceId".into(), &with("exact", id.into())),
-        None => Reflect::set(
-            &video,
-            &"facingMode".into(),
-            &with("ideal", "environment".into()),
-        ),
-    };
-    let _ = Reflect::set(&video, &"width".into(), &with("ideal", 1280.into()));
-    let _ = Reflect::set(&video, &"height".into(), &with("ideal", 720.into()));
-    video.into()
+    js::object(&[
+        choice,
+        ("width", with("ideal", 1280.into())),
+        ("height", with("ideal", 720.into())),
+    ])
+    .into()
 }
 
 /// What the running camera can do beyond showing frames.
@@ -199,17 +193,9 @@ pub async fn set_zoom(track: &MediaStreamTrack, zoom: f64) -> bool {
 
 /// `track.applyConstraints({ advanced: [{ key: value }] })`.
 async fn apply_advanced(track: &MediaStreamTrack, key: &str, value: JsValue) -> bool {
-    let setting = Object::new();
-    let _ = Reflect::set(&setting, &key.into(), &value);
-    let constraints = Object::new();
-    let _ = Reflect::set(
-        &constraints,
-        &"advanced".into(),
-        &js_sys::Array::of1(&setting),
-    );
-    let Ok(apply) = Reflect::get(track, &"applyConstraints".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
-    else {
+    let setting = js::object(&[(key, value)]);
+    let constraints = js::object(&[("advanced", js_sys::Array::of1(&setting).into())]);
+    let Some(apply) = js::method(track, "applyConstraints") else {
         return false;
     };
     match apply.call1(track, &constraints) {
@@ -243,15 +229,9 @@ pub async fn cameras() -> Vec<Lens> {
         .collect()
 }
 
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// Calls a method that may not exist in this browser; `undefined` when it does not.
-fn call0(object: &JsValue, method: &str) -> JsValue {
-    Reflect::get(object, &method.into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+fn call0(object: &JsValue, name: &str) -> JsValue {
+    js::method(object, name)
         .and_then(|f| f.call0(object).ok())
         .unwrap_or(JsValue::UNDEFINED)
 }

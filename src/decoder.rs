@@ -13,6 +13,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::js::{get, set};
+
 /// One QR code found in an image.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code {
@@ -214,12 +216,4 @@ fn codes(results: &JsValue) -> Vec<Code> {
                 .unwrap_or_default(),
         })
         .collect()
-}
-
-fn get(object: &JsValue, key: &str) -> JsValue {
-    Reflect::get(object, &key.into()).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &key.into(), value);
 }

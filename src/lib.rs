@@ -11,6 +11,7 @@ pub mod components;
 pub mod decoder;
 pub mod feedback;
 pub mod i18n;
+pub mod js;
 pub mod options;
 pub mod pages;
 pub mod prefs;

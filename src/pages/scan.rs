@@ -4,7 +4,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use js_sys::{Object, Reflect};
 use leptos::html::Video;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,7 +18,7 @@ use crate::app::{use_ctx, Ctx, Screen};
 use crate::camera::{self, Lens, TrackFeatures};
 use crate::decoder::{Code, DecodeFailure};
 use crate::i18n::Msg;
-use crate::{feedback, prefs};
+use crate::{feedback, js, prefs};
 
 /// Frames are grabbed this often at most (a camera's ~30 fps is more than decoding needs).
 const FRAME_INTERVAL_MS: i32 = 80;
@@ -333,8 +332,7 @@ impl FrameGrabber {
             .dyn_into()
             .ok()?;
         // Tells the browser to keep the canvas in CPU memory: we read every frame back.
-        let settings = Object::new();
-        let _ = Reflect::set(&settings, &"willReadFrequently".into(), &JsValue::TRUE);
+        let settings = js::object(&[("willReadFrequently", JsValue::TRUE)]);
         let context = canvas
             .get_context_with_context_options("2d", &settings)
             .ok()??
