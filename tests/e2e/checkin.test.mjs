@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  serverPerFile, testkit, launch, byTest, declareAndSubmit, confirmedId,
+  serverPerFile, testkit, launch, byTest, scanVenue, expectGenuineVenue, declareAndSubmit,
+  confirmedId,
   base32Decode, base32Encode,
 } from './harness.mjs';
 
@@ -32,10 +33,7 @@ for (const [width, height] of [[640, 480], [1280, 720]]) {
       '--frames', '30', '--out', clip);
     const { browser, page, errors } = await launch({ clip });
     try {
-      await page.goto(env.server.url);
-      await byTest(page, 'scan').click();
-      await byTest(page, 'venue').waitFor({ timeout: 20_000 });
-      assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+      await scanVenue(page, env.server.url);
       assert.equal(await byTest(page, 'venue-name').textContent(), 'Chợ Mỹ Đức');
       // The camera is released as soon as the code is read.
       const liveTracks = await page.evaluate(() =>
@@ -58,8 +56,7 @@ test('opening the poster URL shows the venue without the camera', async () => {
   const { browser, page, errors } = await launch();
   try {
     await page.goto(env.server.posterUrl);
-    await byTest(page, 'venue').waitFor();
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await expectGenuineVenue(page);
     assert.equal(await page.locator('video').count(), 0, 'the camera is not started');
     // Regression: the page dropping its handle and a garbage collection must not unmount it.
     await page.evaluate(() => { window.vaora = null; globalThis.gc(); });
@@ -88,8 +85,7 @@ test('a photo of the poster is decoded by the same rqrr path', async () => {
   try {
     await page.goto(env.server.url);
     await byTest(page, 'photo').setInputFiles(photo);
-    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await expectGenuineVenue(page);
     await byTest(page, 'declare').click();
     await declareAndSubmit(page);
     await assertStored(await confirmedId(page));
@@ -126,8 +122,7 @@ test('camera permission denied: a clear message, then the typed short code works
     assert.equal(await byTest(page, 'photo').count(), 1);
     await byTest(page, 'short-code').fill(env.server.shortCode.toLowerCase());
     await byTest(page, 'short-code-go').click();
-    await byTest(page, 'venue').waitFor();
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await expectGenuineVenue(page);
     await byTest(page, 'declare').click();
     await declareAndSubmit(page);
     await assertStored(await confirmedId(page));

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { serverPerFile, testkit, launch, byTest } from './harness.mjs';
+import {
+  serverPerFile, testkit, launch, byTest, scanVenue, expectGenuineVenue,
+} from './harness.mjs';
 
 // A real photo on which rqrr 0.11 panicked (geometry assertion), from the shared QR corpus; our
 // fork rejects that candidate instead (crates/rqrr/README.md).
@@ -41,8 +43,7 @@ test('a decoder that traps is replaced and the page keeps working', async () => 
     assert.match(await notice.textContent(), /khởi động lại/, 'the restart is explained');
     // Same page, fresh worker: the same photo now decodes.
     await byTest(page, 'photo').setInputFiles(good);
-    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await expectGenuineVenue(page);
     assert.equal(served, 2, 'a second worker was started');
     assert.deepEqual(errors, []);
   } finally {
@@ -91,10 +92,7 @@ test('a light-on-dark (inverted) poster is read by the camera', async () => {
     '--frames', '10', '--invert', '--out', clip);
   const { browser, page, errors } = await launch({ clip });
   try {
-    await page.goto(env.server.url);
-    await byTest(page, 'scan').click();
-    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await scanVenue(page, env.server.url);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
@@ -107,10 +105,7 @@ test('with two codes in view, the venue code is picked and the other one ignored
     '--width', '1280', '--height', '720', '--frames', '10', '--out', clip);
   const { browser, page, errors } = await launch({ clip });
   try {
-    await page.goto(env.server.url);
-    await byTest(page, 'scan').click();
-    await byTest(page, 'venue').waitFor({ timeout: 20_000 });
-    assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+    await scanVenue(page, env.server.url);
     assert.equal(await byTest(page, 'venue-name').textContent(), 'Chợ Mỹ Đức');
     assert.deepEqual(errors, []);
   } finally {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 function required(name) {
@@ -112,6 +113,19 @@ export async function launch({ clip, grantCamera = true } = {}) {
 
 /** The element with `data-test=name`. */
 export const byTest = (page, name) => page.locator(`[data-test="${name}"]`);
+
+/** Waits for the venue screen (a decode can take a few frames) and checks the code is genuine. */
+export async function expectGenuineVenue(page) {
+  await byTest(page, 'venue').waitFor({ timeout: 20_000 });
+  assert.equal(await byTest(page, 'venue').getAttribute('data-genuine'), 'true');
+}
+
+/** Opens the app at `url`, taps Scan, and expects the camera to read a genuine venue code. */
+export async function scanVenue(page, url) {
+  await page.goto(url);
+  await byTest(page, 'scan').click();
+  await expectGenuineVenue(page);
+}
 
 /** Fills the declaration with valid answers (overridable) and submits it. */
 export async function declareAndSubmit(page, answers = {}) {
