@@ -10,6 +10,7 @@ pub mod camera;
 pub mod components;
 pub mod decoder;
 pub mod feedback;
+pub mod frame_clock;
 pub mod i18n;
 pub mod js;
 pub mod options;

@@ -81,3 +81,40 @@ test('the beep and vibration switch is remembered on the device', async () => {
     await browser.close();
   }
 });
+
+test('frames follow the camera and only the framed scan region is sent to the decoder', async () => {
+  const clip = join(env.dir, 'nothing-3.y4m');
+  testkit('blank', '--width', '640', '--height', '480', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  try {
+    // Count the camera's frame callbacks the page asks for and the frames it posts to the worker.
+    await page.addInitScript(() => {
+      window.seen = { frameCallbacks: 0, frames: [] };
+      const request = HTMLVideoElement.prototype.requestVideoFrameCallback;
+      HTMLVideoElement.prototype.requestVideoFrameCallback = function (callback) {
+        return request.call(this, (...args) => {
+          window.seen.frameCallbacks += 1;
+          return callback(...args);
+        });
+      };
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, ...rest) {
+        if (message?.kind === 'frame') window.seen.frames.push([message.width, message.height]);
+        return post.call(this, message, ...rest);
+      };
+    });
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    await liveCamera(page);
+    await until(page, () => window.seen.frames.length >= 10);
+    const seen = await page.evaluate(() => window.seen);
+    // At most one frame per camera frame (fewer while the worker is busy).
+    assert.ok(seen.frames.length <= seen.frameCallbacks,
+      `${seen.frames.length} frames sent for ${seen.frameCallbacks} camera frames`);
+    // The viewfinder is 4:3 like the clip; the decoder gets its middle 80 % (10 % inset).
+    assert.deepEqual([...new Set(seen.frames.map(String))], ['512,384']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

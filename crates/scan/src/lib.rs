@@ -3,8 +3,9 @@
 //! Pure Rust with no browser bindings, so the same code is tested natively and
 //! runs unchanged in the scan Web Worker (`crates/scan-worker`). One module per
 //! stage: `luma` (pixel formats), `resize` (scaling), `binarize` (local
-//! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order)
-//! and `files` (encoded photos, behind the `files` feature).
+//! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order),
+//! `region` (which part of a camera frame is decoded) and `files` (encoded photos,
+//! behind the `files` feature).
 
 mod binarize;
 mod decode;
@@ -12,6 +13,7 @@ mod error;
 #[cfg(feature = "files")]
 mod files;
 mod luma;
+mod region;
 mod resize;
 mod strategy;
 #[cfg(test)]
@@ -22,3 +24,4 @@ pub use error::ScanError;
 #[cfg(feature = "files")]
 pub use files::{decode_encoded_image, PHOTO_MAX_SIDE};
 pub use luma::{LumaImage, MAX_SIDE};
+pub use region::{FramePlan, Rect, Viewfinder};
