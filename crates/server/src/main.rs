@@ -1,5 +1,6 @@
 //! `vaora-server`: runs the reference backend on one machine with an embedded SQLite file.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -104,7 +105,8 @@ async fn run(options: Options) -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|err| err.to_string())?;
-    println!("stopped");
+    // Whoever started the server may be gone (a closed pipe): stopping must not panic.
+    let _ = writeln!(std::io::stdout(), "stopped");
     Ok(())
 }
 
