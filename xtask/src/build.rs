@@ -114,10 +114,16 @@ pub fn bindgen(wasm: &Path, out: &Path) -> Result<()> {
         .web(true)?
         .typescript(true)
         .omit_default_module_path(false)
-        .remove_name_section(true)
+        .remove_name_section(!keep_names())
         .remove_producers_section(true)
         .generate(out)
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))
+}
+
+/// `VAORA_WASM_NAMES=1` keeps function names in `pkg/*.wasm` for size analysis
+/// (`twiggy top pkg/vaora_bg.wasm`); the sizes printed are then larger than what ships.
+fn keep_names() -> bool {
+    std::env::var_os("VAORA_WASM_NAMES").is_some_and(|v| v == "1")
 }
 
 /// `wasm-opt` in place.
@@ -126,6 +132,9 @@ pub fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
     let path = wasm.to_string_lossy().into_owned();
     let mut args = vec![level, path.as_str(), "-o", path.as_str()];
     args.extend(WASM_FEATURES);
+    if keep_names() {
+        args.push("--debuginfo");
+    }
     tools::run(root, &wasm_opt.to_string_lossy(), &args)
 }
 
