@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use data_encoding::{BASE64URL_NOPAD, HEXLOWER, HEXLOWER_PERMISSIVE};
+use base64ct::{Base64UrlUnpadded, Encoding};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -25,7 +25,7 @@ impl KeyId {
 
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&HEXLOWER.encode(&self.0))
+        f.write_str(&base16ct::lower::encode_string(&self.0))
     }
 }
 
@@ -38,9 +38,7 @@ impl FromStr for KeyId {
         if s.len() != 2 * id.len() {
             return Err(VenueCodeError::Malformed);
         }
-        HEXLOWER_PERMISSIVE
-            .decode_mut(s.as_bytes(), &mut id)
-            .map_err(|_| VenueCodeError::Malformed)?;
+        base16ct::mixed::decode(s, &mut id).map_err(|_| VenueCodeError::Malformed)?;
         Ok(KeyId(id))
     }
 }
@@ -74,14 +72,13 @@ impl TrustedKey {
     pub fn new(public_key: &[u8; 32]) -> Self {
         TrustedKey {
             key_id: KeyId::of(public_key),
-            public_key: BASE64URL_NOPAD.encode(public_key),
+            public_key: Base64UrlUnpadded::encode_string(public_key),
         }
     }
 
     /// Decodes the public key; `Malformed` unless it is exactly 32 bytes.
     pub fn public_key_bytes(&self) -> Result<[u8; 32], VenueCodeError> {
-        let decoded = BASE64URL_NOPAD
-            .decode(self.public_key.as_bytes())
+        let decoded = Base64UrlUnpadded::decode_vec(&self.public_key)
             .map_err(|_| VenueCodeError::Malformed)?;
         decoded.try_into().map_err(|_| VenueCodeError::Malformed)
     }

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use data_encoding::{DecodeKind, BASE32_NOPAD};
+use base32ct::{Base32UpperUnpadded, Encoding};
 
 use super::claims::{check_name, check_unit_code};
 use super::{varint, KeyId, VenueClaims, VenueCodeError, MAX_PAYLOAD_CHARS, VENUE_CODE_VERSION};
@@ -50,7 +50,7 @@ pub(crate) fn encode_body(claims: &VenueClaims) -> Result<Vec<u8>, VenueCodeErro
 /// Turns a signed binary code into its QR payload text.
 #[cfg(any(feature = "sign", test))]
 pub(crate) fn to_text(binary: &[u8]) -> String {
-    BASE32_NOPAD.encode(binary)
+    Base32UpperUnpadded::encode_string(binary)
 }
 
 /// Decodes payload text to binary, accepting lowercase (some scanners lowercase URLs).
@@ -66,13 +66,11 @@ fn from_text(payload: &str) -> Result<Vec<u8>, VenueCodeError> {
     } else {
         Cow::Borrowed(payload)
     };
-    BASE32_NOPAD
-        .decode(text.as_bytes())
-        .map_err(|e| match e.kind {
-            // A length no encoder produces: the text was cut short.
-            DecodeKind::Length => VenueCodeError::Truncated,
-            _ => VenueCodeError::Malformed,
-        })
+    Base32UpperUnpadded::decode_vec(&text).map_err(|e| match e {
+        // A length no encoder produces: the text was cut short.
+        base32ct::Error::InvalidLength => VenueCodeError::Truncated,
+        base32ct::Error::InvalidEncoding => VenueCodeError::Malformed,
+    })
 }
 
 /// Parses payload text into claims plus signature, strictly (no signature check).
