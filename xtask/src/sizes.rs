@@ -19,6 +19,9 @@ const FIRST_SCAN: [&str; 9] = [
     "vaora_scan_worker_bg.wasm",
 ];
 
+/// The scanner issue's budget for everything loaded before the first scan, brotli.
+const FIRST_SCAN_BUDGET_BROTLI: usize = 90 * 1024;
+
 /// Loaded only when someone scans from a photo.
 const ON_DEMAND: [&str; 3] = [
     "photo-worker.js",
@@ -56,11 +59,36 @@ pub fn report(pkg: &Path) -> Result<()> {
         "{:<28} {:>10} {:>10} {:>10}",
         "file", "raw", "gzip", "brotli"
     );
-    table(pkg, &FIRST_SCAN, "total to first scan")?;
-    table(pkg, &ON_DEMAND, "photo decoder (on demand)")
+    let first_scan = table(pkg, &FIRST_SCAN, "total to first scan")?;
+    table(pkg, &ON_DEMAND, "photo decoder (on demand)")?;
+    println!(
+        "{}",
+        budget_line(first_scan.brotli, FIRST_SCAN_BUDGET_BROTLI)
+    );
+    Ok(())
 }
 
-fn table(pkg: &Path, files: &[&str], label: &str) -> Result<()> {
+/// One line saying how the first-scan transfer compares with its budget.
+fn budget_line(brotli: usize, budget: usize) -> String {
+    let kb = |bytes: usize| bytes as f64 / 1024.0;
+    if brotli <= budget {
+        format!(
+            "first-scan budget: {:.1} KB of {:.0} KB brotli (within, {:.1} KB to spare)",
+            kb(brotli),
+            kb(budget),
+            kb(budget - brotli)
+        )
+    } else {
+        format!(
+            "first-scan budget: {:.1} KB of {:.0} KB brotli (OVER by {:.1} KB)",
+            kb(brotli),
+            kb(budget),
+            kb(brotli - budget)
+        )
+    }
+}
+
+fn table(pkg: &Path, files: &[&str], label: &str) -> Result<Sizes> {
     let mut total = Sizes {
         raw: 0,
         gzip: 0,
@@ -80,5 +108,22 @@ fn table(pkg: &Path, files: &[&str], label: &str) -> Result<()> {
         "{label:<28} {:>10} {:>10} {:>10}",
         total.raw, total.gzip, total.brotli
     );
-    Ok(())
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::budget_line;
+
+    #[test]
+    fn the_budget_line_says_within_or_over_and_by_how_much() {
+        assert_eq!(
+            budget_line(80 * 1024, 90 * 1024),
+            "first-scan budget: 80.0 KB of 90 KB brotli (within, 10.0 KB to spare)"
+        );
+        assert_eq!(
+            budget_line(100 * 1024 + 512, 90 * 1024),
+            "first-scan budget: 100.5 KB of 90 KB brotli (OVER by 10.5 KB)"
+        );
+    }
 }
