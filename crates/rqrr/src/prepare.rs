@@ -298,20 +298,38 @@ where
                 // A copy of the input image is used to not contaminate the
                 // original on an incorrect set of CapStones
                 let mut image_copy = self.clone();
-                let mut fits =
-                    SkewedGridLocation::fits_from_group(&mut image_copy, group_under_test);
-                let decodable = fits.iter().position(|location| {
+                let fits = SkewedGridLocation::fits_from_group(&mut image_copy, group_under_test);
+                let mut first = None;
+                let mut decodable = None;
+                let mut unreadable_formats = 0;
+                for index in 0..fits.len() {
+                    let Some(location) = fits.fit(&image_copy, index) else {
+                        continue;
+                    };
                     let grid = location.clone().into_grid_image(&image_copy);
-                    crate::decode::decode(&grid, std::io::sink()).is_ok()
-                });
-                let Some(chosen) = decodable else {
-                    if fallback.is_none() && !fits.is_empty() {
-                        fallback = Some(([pair.0, idx, pair.1], fits.swap_remove(0)));
+                    let result = crate::decode::decode(&grid, std::io::sink());
+                    if result.is_ok() {
+                        decodable = Some(location);
+                        break;
+                    }
+                    first.get_or_insert(location);
+                    // Format bits unreadable on two fits: most likely not a
+                    // code at all, so the other fits are not worth their cost.
+                    if matches!(result, Err(crate::DeQRError::FormatEcc)) {
+                        unreadable_formats += 1;
+                        if unreadable_formats == 2 {
+                            break;
+                        }
+                    }
+                }
+                let Some(location) = decodable else {
+                    if fallback.is_none() {
+                        fallback = first.map(|location| ([pair.0, idx, pair.1], location));
                     }
                     continue;
                 };
                 // This is a viable set, save this grouping
-                locations.push(fits.swap_remove(chosen));
+                locations.push(location);
                 used_capstones.extend([pair.0, idx, pair.1]);
             }
             fallbacks.extend(fallback);

@@ -40,11 +40,14 @@ impl SkewedGridLocation {
     /// when an alignment pattern was found, and the corner completing the
     /// parallelogram of the three capstones. When no alignment pattern is
     /// found, the estimates are used (as quirc does) instead of giving up.
-    pub fn fits_from_group<S>(img: &mut PreparedImage<S>, mut group: CapStoneGroup) -> Vec<Self>
+    pub fn fits_from_group<S>(img: &mut PreparedImage<S>, mut group: CapStoneGroup) -> GroupFits
     where
         S: ImageBuffer,
     {
-        let mut fits = Vec::new();
+        let mut fits = GroupFits {
+            group: group.clone(),
+            candidates: Vec::new(),
+        };
         /* Construct the hypotenuse line from A to C. B should be to
          * the left of this line.
          */
@@ -126,27 +129,50 @@ impl SkewedGridLocation {
         }
 
         for grid_size in sizes {
-            let mut corners = Vec::with_capacity(3);
             if grid_size > 21 {
-                corners.extend(found);
+                fits.candidates
+                    .extend(found.map(|align| (grid_size, align)));
             }
-            corners.push(estimate);
+            fits.candidates.push((grid_size, estimate));
             if parallelogram != estimate {
-                corners.push(parallelogram);
+                fits.candidates.push((grid_size, parallelogram));
             }
-            fits.extend(
-                corners
-                    .into_iter()
-                    .filter_map(|align| setup_perspective(img, &group, align, grid_size))
-                    .map(|c| SkewedGridLocation { grid_size, c }),
-            );
         }
+        fits.group = group;
         fits
     }
 
     /// Convert into a grid referencing the underlying image as source
     pub fn into_grid_image<'a, S>(self, img: &'a PreparedImage<S>) -> RefGridImage<'a, S> {
         RefGridImage { grid: self, img }
+    }
+}
+
+/// The fits worth trying for one capstone group, best guess first (see
+/// [`SkewedGridLocation::fits_from_group`]). Each is only computed when asked
+/// for: the first usually decodes, and fitting is the costly part.
+#[derive(Debug, Clone)]
+pub struct GroupFits {
+    /// The group with A-B-C clockwise and each capstone's corner 0 top-left.
+    group: CapStoneGroup,
+    /// Grid size and image point for the grid's corner (size - 7, size - 7).
+    candidates: Vec<(usize, Point)>,
+}
+
+impl GroupFits {
+    /// How many fits there are to try.
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// Fits the `index`-th candidate; `None` if its perspective is degenerate.
+    pub fn fit<S>(&self, img: &PreparedImage<S>, index: usize) -> Option<SkewedGridLocation>
+    where
+        S: ImageBuffer,
+    {
+        let &(grid_size, align) = self.candidates.get(index)?;
+        let c = setup_perspective(img, &self.group, align, grid_size)?;
+        Some(SkewedGridLocation { grid_size, c })
     }
 }
 
