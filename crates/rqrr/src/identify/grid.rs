@@ -131,12 +131,19 @@ impl SkewedGridLocation {
         for grid_size in sizes {
             if grid_size > 21 {
                 fits.candidates
-                    .extend(found.map(|align| (grid_size, align)));
+                    .extend(found.map(|align| (grid_size, align, true)));
             }
-            fits.candidates.push((grid_size, estimate));
+            fits.candidates.push((grid_size, estimate, true));
             if parallelogram != estimate {
-                fits.candidates.push((grid_size, parallelogram));
+                fits.candidates.push((grid_size, parallelogram, true));
             }
+        }
+        // Refining a fit (`jiggle_perspective`: 80 fitness evaluations over
+        // the whole grid) costs far more than decoding it, and a sharp code
+        // seen head-on decodes from the capstones' corners alone: try the
+        // best guess unrefined first.
+        if let Some(&(grid_size, align, _)) = fits.candidates.first() {
+            fits.candidates.insert(0, (grid_size, align, false));
         }
         fits.group = group;
         fits
@@ -155,8 +162,9 @@ impl SkewedGridLocation {
 pub struct GroupFits {
     /// The group with A-B-C clockwise and each capstone's corner 0 top-left.
     group: CapStoneGroup,
-    /// Grid size and image point for the grid's corner (size - 7, size - 7).
-    candidates: Vec<(usize, Point)>,
+    /// Grid size, image point for the grid's corner (size - 7, size - 7), and
+    /// whether to refine the fit (`jiggle_perspective`).
+    candidates: Vec<(usize, Point, bool)>,
 }
 
 impl GroupFits {
@@ -170,8 +178,8 @@ impl GroupFits {
     where
         S: ImageBuffer,
     {
-        let &(grid_size, align) = self.candidates.get(index)?;
-        let c = setup_perspective(img, &self.group, align, grid_size)?;
+        let &(grid_size, align, jiggle) = self.candidates.get(index)?;
+        let c = setup_perspective_with(img, &self.group, align, grid_size, jiggle)?;
         Some(SkewedGridLocation { grid_size, c })
     }
 }
@@ -217,6 +225,20 @@ fn setup_perspective<S>(
 where
     S: ImageBuffer,
 {
+    setup_perspective_with(img, caps, align, grid_size, true)
+}
+
+/// [`setup_perspective`], optionally without refining the initial fit.
+fn setup_perspective_with<S>(
+    img: &PreparedImage<S>,
+    caps: &CapStoneGroup,
+    align: Point,
+    grid_size: usize,
+    jiggle: bool,
+) -> Option<geometry::Perspective>
+where
+    S: ImageBuffer,
+{
     let initial = geometry::Perspective::create(
         &[
             caps.1.corners[0],
@@ -228,7 +250,11 @@ where
         (grid_size - 7) as f64,
     )?;
 
-    let fitted = jiggle_perspective(img, initial, grid_size);
+    let fitted = if jiggle {
+        jiggle_perspective(img, initial, grid_size)
+    } else {
+        initial
+    };
     // A degenerate fit (e.g. a misplaced alignment pattern making the corners
     // nearly collinear) puts the horizon across the grid: reject it rather than
     // sample meaningless (huge, infinite or NaN) image coordinates.
