@@ -216,6 +216,8 @@ where
     }
 }
 
+/// The refined fit, as upstream's `setup_perspective` (the tests' entry point).
+#[cfg(test)]
 fn setup_perspective<S>(
     img: &PreparedImage<S>,
     caps: &CapStoneGroup,
