@@ -233,41 +233,32 @@ where
     where
         S: Clone,
     {
-        let mut res = Vec::new();
         let stones = crate::capstones_from_image(self);
-        let (groups, first_fit) = self.find_groupings(stones);
-        let mut locations = Vec::with_capacity(groups.len());
-        // The first group was fitted during grouping on a copy of this image
-        // in its current state, so adopting that copy and its fit gives what
-        // fitting it again here would. The others are fitted again: the image
-        // now has the earlier groups' alignment patterns marked, which can
-        // change their fit.
-        if let Some((image, location)) = first_fit {
-            *self = image;
-            locations.push(location);
-        }
-        for group in groups.into_iter().skip(locations.len()) {
-            locations.extend(SkewedGridLocation::from_group(self, group));
-        }
-        for grid_location in locations {
-            let bounds = [
-                grid_location.c.map(0.0, 0.0),
-                grid_location
-                    .c
-                    .map(grid_location.grid_size as f64 + 1.0, 0.0),
-                grid_location.c.map(
-                    grid_location.grid_size as f64 + 1.0,
-                    grid_location.grid_size as f64 + 1.0,
-                ),
-                grid_location
-                    .c
-                    .map(0.0, grid_location.grid_size as f64 + 1.0),
-            ];
-            let grid = grid_location.into_grid_image(self);
-            res.push(crate::Grid { grid, bounds });
-        }
-
-        res
+        let locations = self.find_groupings(stones);
+        // Each location was fitted on a copy of this image. Fitting only
+        // recolours dark regions (capstones, alignment patterns) and a grid only
+        // asks whether a pixel is white, so the grids can sample this image.
+        let image: &'a Self = self;
+        locations
+            .into_iter()
+            .map(|grid_location| {
+                let bounds = [
+                    grid_location.c.map(0.0, 0.0),
+                    grid_location
+                        .c
+                        .map(grid_location.grid_size as f64 + 1.0, 0.0),
+                    grid_location.c.map(
+                        grid_location.grid_size as f64 + 1.0,
+                        grid_location.grid_size as f64 + 1.0,
+                    ),
+                    grid_location
+                        .c
+                        .map(0.0, grid_location.grid_size as f64 + 1.0),
+                ];
+                let grid = grid_location.into_grid_image(image);
+                crate::Grid { grid, bounds }
+            })
+            .collect()
     }
 
     /// Find CapStones that form a grid
@@ -276,23 +267,24 @@ where
     /// [CapStones](struct.CapStone.html) along with other criteria we can find the
     /// CapStones that corner the same QR code.
     ///
-    /// Also returns the first group's fit, with the image copy it was fitted
-    /// on (see `detect_grids`).
-    fn find_groupings(
-        &self,
-        capstones: Vec<crate::CapStone>,
-    ) -> (Vec<CapStoneGroup>, Option<(Self, SkewedGridLocation)>)
+    /// Among the groups (and the fits of each group, see
+    /// `SkewedGridLocation::fits_from_group`) that a capstone could belong to,
+    /// the first whose grid decodes is taken; if none decodes, the first that
+    /// looks like a QR code, as before. A false capstone (a logo, a module
+    /// cluster) can otherwise claim a real one in a group that never decodes.
+    fn find_groupings(&self, capstones: Vec<crate::CapStone>) -> Vec<SkewedGridLocation>
     where
         S: Clone,
     {
         let mut used_capstones = Vec::new();
-        let mut groups = Vec::new();
-        let mut first_fit = None;
+        let mut locations = Vec::new();
+        let mut fallbacks = Vec::new();
         for idx in 0..capstones.len() {
             if used_capstones.contains(&idx) {
                 continue;
             }
             let pairs = crate::identify::find_and_rank_possible_neighbors(&capstones, idx);
+            let mut fallback = None;
             for pair in pairs {
                 if used_capstones.contains(&pair.0) || used_capstones.contains(&pair.1) {
                     continue;
@@ -306,22 +298,52 @@ where
                 // A copy of the input image is used to not contaminate the
                 // original on an incorrect set of CapStones
                 let mut image_copy = self.clone();
-                let Some(location) =
-                    SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone())
-                else {
+                let fits = SkewedGridLocation::fits_from_group(&mut image_copy, group_under_test);
+                let mut first = None;
+                let mut decodable = None;
+                let mut unreadable_formats = 0;
+                for index in 0..fits.len() {
+                    let Some(location) = fits.fit(&image_copy, index) else {
+                        continue;
+                    };
+                    let grid = location.clone().into_grid_image(&image_copy);
+                    let result = crate::decode::decode(&grid, std::io::sink());
+                    if result.is_ok() {
+                        decodable = Some(location);
+                        break;
+                    }
+                    first.get_or_insert(location);
+                    // Format bits unreadable on two fits: most likely not a
+                    // code at all, so the other fits are not worth their cost.
+                    if matches!(result, Err(crate::DeQRError::FormatEcc)) {
+                        unreadable_formats += 1;
+                        if unreadable_formats == 2 {
+                            break;
+                        }
+                    }
+                }
+                let Some(location) = decodable else {
+                    if fallback.is_none() {
+                        fallback = first.map(|location| ([pair.0, idx, pair.1], location));
+                    }
                     continue;
                 };
-                if first_fit.is_none() {
-                    first_fit = Some((image_copy, location));
-                }
                 // This is a viable set, save this grouping
-                groups.push(group_under_test);
-                used_capstones.push(pair.0);
-                used_capstones.push(idx);
-                used_capstones.push(pair.1);
+                locations.push(location);
+                used_capstones.extend([pair.0, idx, pair.1]);
             }
+            fallbacks.extend(fallback);
         }
-        (groups, first_fit)
+        // Groups that look like a QR code but do not decode, after every group
+        // that decodes has claimed its capstones.
+        for (members, location) in fallbacks {
+            if members.iter().any(|m| used_capstones.contains(m)) {
+                continue;
+            }
+            locations.push(location);
+            used_capstones.extend(members);
+        }
+        locations
     }
 
     pub fn without_preparation(buf: S) -> Self {
@@ -694,6 +716,34 @@ mod tests {
                     assert_eq!(color, test_u.get_pixel_at(x, y));
                 }
             }
+        }
+    }
+
+    /// A finder-like pattern (here a fourth capstone painted where a logo
+    /// would be) next to a tilted code: the group it forms with two real
+    /// capstones is found first, looks like a code, but does not decode; the
+    /// real group must still be found.
+    #[test]
+    fn a_false_capstone_does_not_claim_a_real_one() {
+        let text = "FALSE CAPSTONE NEXT TO A REAL ONE";
+        let code = crate::test_render::code(text, 4, qrcode::EcLevel::H);
+        let n = 33;
+        // A capstone pattern (7×7) in the lower right, near the alignment pattern.
+        let modules = crate::test_render::modules(&code, |x, y| {
+            let (cx, cy) = (x - (n - 11), y - (n - 11));
+            if !(0..7).contains(&cx) || !(0..7).contains(&cy) {
+                return None;
+            }
+            let ring = cx.min(cy).min(6 - cx).min(6 - cy);
+            Some(ring != 1)
+        });
+        for degrees in [-8.0, -3.0, 0.0, 3.0, 8.0] {
+            let mut img = crate::test_render::render(&modules, 5.0, degrees);
+            assert_eq!(
+                crate::test_render::decoded_texts(&mut img),
+                [text],
+                "rotated {degrees}°"
+            );
         }
     }
 }

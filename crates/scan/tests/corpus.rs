@@ -11,8 +11,8 @@ use std::time::Instant;
 use vaora_scan::{decode_catching_panics, Decoded, LumaImage, ScanError, PHOTO_MAX_SIDE};
 
 /// Regression floor: plain rqrr reads ~105 of the 202 unique labelled images, the
-/// pipeline 153 (`cargo xtask bench-decode`); a small margin absorbs harmless drift.
-const MIN_DECODED: usize = 148;
+/// pipeline 174 (`cargo xtask bench-decode`); a small margin absorbs harmless drift.
+const MIN_DECODED: usize = 170;
 
 struct Entry {
     /// As written in the manifest, for messages.

@@ -21,7 +21,7 @@ pub struct SkewedGridLocation {
 }
 
 impl SkewedGridLocation {
-    /// Create a SkewedGridLocation from corners
+    /// Create SkewedGridLocations from corners
     ///
     /// Given 3 corners of a grid, this tries to match the expected features of
     /// a QR code such that the SkewedGridLocation maps onto those features.
@@ -32,11 +32,22 @@ impl SkewedGridLocation {
     /// For bigger grids this includes searching for an alignment pattern in the
     /// 4 corner.
     ///
-    /// If no sufficient match could be produces, return `None` instead.
-    pub fn from_group<S>(img: &mut PreparedImage<S>, mut group: CapStoneGroup) -> Option<Self>
+    /// Returns the fits worth trying, best guess first; empty if none could be
+    /// produced. The fourth corner of a grid is the least certain part of a
+    /// fit, so besides the first guess (the alignment pattern found near where
+    /// the capstone edges meet, or for version 1 that meeting point itself)
+    /// this also returns the fits for the other estimates: the meeting point
+    /// when an alignment pattern was found, and the corner completing the
+    /// parallelogram of the three capstones. When no alignment pattern is
+    /// found, the estimates are used (as quirc does) instead of giving up.
+    pub fn fits_from_group<S>(img: &mut PreparedImage<S>, mut group: CapStoneGroup) -> GroupFits
     where
         S: ImageBuffer,
     {
+        let mut fits = GroupFits {
+            group: group.clone(),
+            candidates: Vec::new(),
+        };
         /* Construct the hypotenuse line from A to C. B should be to
          * the left of this line.
          */
@@ -56,56 +67,120 @@ impl SkewedGridLocation {
         /* Rotate each capstone so that corner 0 is top-left with respect
          * to the grid.
          */
-        rotate_capstone(&mut group.0, &h0, &hd)?;
-        rotate_capstone(&mut group.1, &h0, &hd)?;
-        rotate_capstone(&mut group.2, &h0, &hd)?;
+        let rotated = rotate_capstone(&mut group.0, &h0, &hd)
+            .and_then(|()| rotate_capstone(&mut group.1, &h0, &hd))
+            .and_then(|()| rotate_capstone(&mut group.2, &h0, &hd));
+        if rotated.is_none() {
+            return fits;
+        }
 
         /* Check the timing pattern. This doesn't require a perspective
          * transform.
          */
-        let grid_size = measure_timing_pattern(img, &group)?;
+        let Some(timing_size) = measure_timing_pattern(img, &group) else {
+            return fits;
+        };
+        // A blurred or damaged timing pattern miscounts: the size implied by
+        // the capstones' distance, in the capstones' own module size, is the
+        // alternative.
+        let mut sizes = vec![timing_size];
+        if let Some(size) = size_from_capstone_distance(&group) {
+            if size != timing_size {
+                sizes.push(size);
+            }
+        }
+        sizes.retain(|&size| version_from_grid_size(size) < VERSION_DATA_BASE.len());
 
         /* Make an estimate based for the alignment pattern based on extending
          * lines from capstones A and C.
          */
-
-        let mut align = geometry::line_intersect(
+        let Some(estimate) = geometry::line_intersect(
             &group.0.corners[0],
             &group.0.corners[1],
             &group.2.corners[0],
             &group.2.corners[3],
-        )?;
+        ) else {
+            return fits;
+        };
+        let (a, b, c) = (group.0.corners[0], group.1.corners[0], group.2.corners[0]);
+        let parallelogram = Point {
+            x: a.x.saturating_add(c.x).saturating_sub(b.x),
+            y: a.y.saturating_add(c.y).saturating_sub(b.y),
+        };
 
         /* On V2+ grids, we should use the alignment pattern. */
-        if grid_size > 21 {
+        let mut found = None;
+        if sizes.iter().any(|&size| size > 21) {
             /* Try to find the actual location of the alignment pattern. */
-            align = find_alignment_pattern(img, align, &group.0, &group.2)?;
-            let score = -hd.y * align.x + hd.x * align.y;
-            let finder = LeftMostFinder {
-                line_p: hd,
-                best: align,
-                score,
-            };
-            let found = img.repaint_and_apply(
-                (align.x as usize, align.y as usize),
-                PixelColor::Alignment,
-                finder,
-            );
-            align = found.best;
+            if let Some(align) = find_alignment_pattern(img, estimate, &group.0, &group.2) {
+                let score = -hd.y * align.x + hd.x * align.y;
+                let finder = LeftMostFinder {
+                    line_p: hd,
+                    best: align,
+                    score,
+                };
+                let found_region = img.repaint_and_apply(
+                    (align.x as usize, align.y as usize),
+                    PixelColor::Alignment,
+                    finder,
+                );
+                found = Some(found_region.best);
+            }
         }
 
-        if version_from_grid_size(grid_size) >= VERSION_DATA_BASE.len() {
-            return None;
+        for grid_size in sizes {
+            if grid_size > 21 {
+                fits.candidates
+                    .extend(found.map(|align| (grid_size, align, true)));
+            }
+            fits.candidates.push((grid_size, estimate, true));
+            if parallelogram != estimate {
+                fits.candidates.push((grid_size, parallelogram, true));
+            }
         }
-
-        let c = setup_perspective(img, &group, align, grid_size)?;
-
-        Some(SkewedGridLocation { grid_size, c })
+        // Refining a fit (`jiggle_perspective`: 80 fitness evaluations over
+        // the whole grid) costs far more than decoding it, and a sharp code
+        // seen head-on decodes from the capstones' corners alone: try the
+        // best guess unrefined first.
+        if let Some(&(grid_size, align, _)) = fits.candidates.first() {
+            fits.candidates.insert(0, (grid_size, align, false));
+        }
+        fits.group = group;
+        fits
     }
 
     /// Convert into a grid referencing the underlying image as source
     pub fn into_grid_image<'a, S>(self, img: &'a PreparedImage<S>) -> RefGridImage<'a, S> {
         RefGridImage { grid: self, img }
+    }
+}
+
+/// The fits worth trying for one capstone group, best guess first (see
+/// [`SkewedGridLocation::fits_from_group`]). Each is only computed when asked
+/// for: the first usually decodes, and fitting is the costly part.
+#[derive(Debug, Clone)]
+pub struct GroupFits {
+    /// The group with A-B-C clockwise and each capstone's corner 0 top-left.
+    group: CapStoneGroup,
+    /// Grid size, image point for the grid's corner (size - 7, size - 7), and
+    /// whether to refine the fit (`jiggle_perspective`).
+    candidates: Vec<(usize, Point, bool)>,
+}
+
+impl GroupFits {
+    /// How many fits there are to try.
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// Fits the `index`-th candidate; `None` if its perspective is degenerate.
+    pub fn fit<S>(&self, img: &PreparedImage<S>, index: usize) -> Option<SkewedGridLocation>
+    where
+        S: ImageBuffer,
+    {
+        let &(grid_size, align, jiggle) = self.candidates.get(index)?;
+        let c = setup_perspective_with(img, &self.group, align, grid_size, jiggle)?;
+        Some(SkewedGridLocation { grid_size, c })
     }
 }
 
@@ -141,11 +216,27 @@ where
     }
 }
 
+/// The refined fit, as upstream's `setup_perspective` (the tests' entry point).
+#[cfg(test)]
 fn setup_perspective<S>(
     img: &PreparedImage<S>,
     caps: &CapStoneGroup,
     align: Point,
     grid_size: usize,
+) -> Option<geometry::Perspective>
+where
+    S: ImageBuffer,
+{
+    setup_perspective_with(img, caps, align, grid_size, true)
+}
+
+/// [`setup_perspective`], optionally without refining the initial fit.
+fn setup_perspective_with<S>(
+    img: &PreparedImage<S>,
+    caps: &CapStoneGroup,
+    align: Point,
+    grid_size: usize,
+    jiggle: bool,
 ) -> Option<geometry::Perspective>
 where
     S: ImageBuffer,
@@ -161,7 +252,11 @@ where
         (grid_size - 7) as f64,
     )?;
 
-    let fitted = jiggle_perspective(img, initial, grid_size);
+    let fitted = if jiggle {
+        jiggle_perspective(img, initial, grid_size)
+    } else {
+        initial
+    };
     // A degenerate fit (e.g. a misplaced alignment pattern making the corners
     // nearly collinear) puts the horizon across the grid: reject it rather than
     // sample meaningless (huge, infinite or NaN) image coordinates.
@@ -193,6 +288,24 @@ fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) -> Option<()> {
 // * which is nearest the centre of the code. Using these points, we do
 // * a horizontal and a vertical timing scan.
 // */
+/// The grid size (a valid one: 17 + 4 × version) that puts the capstone
+/// centres of the group as far apart as they are, in modules of capstone B's
+/// own size.
+fn size_from_capstone_distance(caps: &CapStoneGroup) -> Option<usize> {
+    let modules_to = |other: &CapStone| {
+        let (u, v) = caps.1.c.unmap(&other.center);
+        (u - 3.5).hypot(v - 3.5)
+    };
+    let distance = (modules_to(&caps.0) + modules_to(&caps.2)) / 2.0;
+    if !distance.is_finite() {
+        return None;
+    }
+    let version = ((distance + 7.0 - 17.0) / 4.0).round();
+    (1.0..=40.0)
+        .contains(&version)
+        .then(|| version as usize * 4 + 17)
+}
+
 fn measure_timing_pattern<S>(img: &PreparedImage<S>, caps: &CapStoneGroup) -> Option<usize>
 where
     S: ImageBuffer,
@@ -613,5 +726,62 @@ mod tests {
             capstone_at(275, 231),
         );
         assert!(setup_perspective(&img, &caps, Point { x: 261, y: 250 }, 21).is_none());
+    }
+
+    /// Upstream gave up on a version 2+ grid whose alignment pattern it could
+    /// not find (covered by a logo, smudged); quirc, like the fork now, falls
+    /// back to where the capstone edges meet.
+    #[test]
+    fn a_code_without_its_alignment_pattern_decodes() {
+        let code =
+            crate::test_render::code("ALIGNMENT PATTERN PAINTED OVER", 3, qrcode::EcLevel::H);
+        // Version 3: the alignment pattern's centre is module (22, 22).
+        let modules = crate::test_render::modules(&code, |x, y| {
+            ((20..=24).contains(&x) && (20..=24).contains(&y)).then_some(false)
+        });
+        let mut img = crate::test_render::render(&modules, 6.0, 0.0);
+        assert_eq!(
+            crate::test_render::decoded_texts(&mut img),
+            ["ALIGNMENT PATTERN PAINTED OVER"]
+        );
+    }
+
+    #[test]
+    fn size_from_capstone_distance_rounds_to_a_version() {
+        // 10-pixel modules: capstones of a version 3 code (29 modules) are 22
+        // modules apart, centre to centre.
+        let caps = CapStoneGroup(
+            scaled_capstone(0, 220, 10),
+            scaled_capstone(0, 0, 10),
+            scaled_capstone(220, 0, 10),
+        );
+        assert_eq!(size_from_capstone_distance(&caps), Some(29));
+        // A module more or less still rounds to version 3.
+        let caps = CapStoneGroup(
+            scaled_capstone(0, 231, 10),
+            scaled_capstone(0, 0, 10),
+            scaled_capstone(229, 0, 10),
+        );
+        assert_eq!(size_from_capstone_distance(&caps), Some(29));
+    }
+
+    /// A capstone with `module` pixel modules and its top-left corner at `(x, y)`.
+    fn scaled_capstone(x: i32, y: i32, module: i32) -> CapStone {
+        let side = 7 * module;
+        let corners = [
+            Point { x, y },
+            Point { x: x + side, y },
+            Point {
+                x: x + side,
+                y: y + side,
+            },
+            Point { x, y: y + side },
+        ];
+        let c = geometry::Perspective::create(&corners, 7.0, 7.0).unwrap();
+        CapStone {
+            corners,
+            center: c.map(3.5, 3.5),
+            c,
+        }
     }
 }
