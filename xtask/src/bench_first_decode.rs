@@ -1,9 +1,9 @@
 //! `cargo xtask bench-first-decode`: time to first decode, end to end, through Chromium's fake
-//! camera. For each degradation of `vaora-testkit clip --degrade` (and the plain hand-held
-//! scene), the real app is served by the reference server with its demo venue, the clip of
-//! the venue's poster code plays as the camera, and the time from the camera going live to
-//! the venue screen is measured (`xtask/bench/first-decode.mjs`, which reuses the end-to-end
-//! tests' harness).
+//! camera. For each degradation of `vaora-testkit clip --degrade` (plus the plain hand-held
+//! scene and two common combinations), the real app is served by the reference server with
+//! its demo venue, a clip of the venue's poster code plays as the camera, and the time from
+//! the camera going live to the venue screen is measured (`xtask/bench/first-decode.mjs`,
+//! which reuses the end-to-end tests' harness).
 
 use std::process::Command;
 
@@ -14,7 +14,7 @@ use crate::build::{self, Profile};
 use crate::{root, tools};
 
 /// Builds the app, the server and the testkit, then runs the driver script; `args`
-/// (`--size WxH`, `--seconds S`, `--runs N`, `--timeout-ms MS`, `--only LIST`, `--keep DIR`)
+/// (`--size WxH`, `--seconds S`, `--runs N`, `--timeout-ms MS`, `--only CLIPS`, `--keep DIR`)
 /// go to it.
 pub fn bench_first_decode(args: &[String]) -> Result<()> {
     let root = root();

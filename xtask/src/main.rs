@@ -55,10 +55,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench-browser [--timed N] [--warmup N]
                                  ms per camera frame in headless Chromium, 640x480 and
                                  1280x720, with and without a code: Vaora vs zxing-wasm
-  bench-first-decode [--size WxH] [--runs N] [--seconds S] [--timeout-ms MS] [--only LIST]
+  bench-first-decode [--size WxH] [--runs N] [--seconds S] [--timeout-ms MS] [--only CLIPS]
                                  time from camera live to the venue screen through the fake
-                                 camera, per degradation (LIST: none,perspective,motion-blur,
-                                 defocus,noise,low-light,glare,far,inverted)";
+                                 camera, per degraded clip (CLIPS: comma-separated, each none
+                                 or degradations joined by +: perspective, motion-blur,
+                                 defocus, noise, low-light, glare, far, inverted)";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {
