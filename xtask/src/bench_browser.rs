@@ -17,7 +17,7 @@ use crate::{root, tools};
 const SIZES: [(usize, usize); 2] = [(640, 480), (1280, 720)];
 /// Distinct frames per case (hand poses 11 frames apart); decodes cycle through them.
 const FRAMES_PER_CASE: usize = 8;
-/// As long as a venue code's URL (a version-10 code); the same text as `bench-size`.
+/// As long as a venue code's URL (a version-8 code, 49 modules); the same text as `bench-size`.
 pub const VENUE_LIKE: &str = "https://vaora.example/c#AEAQEMBRCFBWRYN3UMQE3YN3XEQMJEHBXOUWGIFPSRHY3F4P3ADO2ATIWKVY2NZILMZHAHOF7SODNV3BZH33HMSL3KCHKYEYZRITH2PQRH4OQ66WPJ5OW3LSVONCOG4VLIECCWUSHRRMPVTTFIM4BMRY6P3QY";
 
 /// Builds what the benchmark needs, renders the frames, and runs the page.

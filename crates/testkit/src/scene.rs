@@ -25,8 +25,8 @@ const INK: f32 = DARK as f32;
 const WALL: f32 = 150.0;
 const DOOR_FRAME: f32 = 70.0;
 const SKIRTING: f32 = 95.0;
-/// Layout size of a poster without a code: a version-10 code's width, as the venue codes.
-const MODULES_WITHOUT_CODE: usize = 57;
+/// Layout size of a poster without a code: a version-8 code's width, as the venue codes'.
+const MODULES_WITHOUT_CODE: usize = 49;
 /// Texture resolution and extent (either side of the code's centre), in modules.
 const TEXELS_PER_MODULE: usize = 4;
 const HALF_EXTENT: usize = 256;
@@ -417,7 +417,7 @@ mod tests {
     use super::*;
     use vaora_scan::{decode, LumaImage};
 
-    /// As long as a venue code's URL: a version-10 code.
+    /// As long as a venue code's URL: a version-8 code (49 modules).
     const VENUE_LIKE: &str = "https://vaora.example/c#AEAQEMBRCFBWRYN3UMQE3YN3XEQMJEHBXOUWGIFPSRHY3F4P3ADO2ATIWKVY2NZILMZHAHOF7SODNV3BZH33HMSL3KCHKYEYZRITH2PQRH4OQ66WPJ5OW3LSVONCOG4VLIECCWUSHRRMPVTTFIM4BMRY6P3QY";
 
     fn scene(degradations: &[Degradation]) -> Scene {
