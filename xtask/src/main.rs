@@ -4,8 +4,13 @@
 //! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
 //! - `test`  fmt, clippy, native tests, browser end-to-end tests
 //! - `bench-size`  opt-level variants: wasm sizes and decoder speed (BENCHMARKS.md)
+//! - `bench-decode`  corpus decode rate: Vaora vs rqrr vs zxing-cpp
+//! - `bench-browser`  per-frame decode time in Chromium: Vaora vs zxing-wasm
+//! - `bench-first-decode`  time to first decode through the fake camera, per degradation
 
+mod bench_browser;
 mod bench_decode;
+mod bench_first_decode;
 mod bench_size;
 mod build;
 mod run;
@@ -24,6 +29,8 @@ fn main() -> ExitCode {
         Some("test") => test::test_all(),
         Some("bench-size") => bench_size::bench_size(),
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
+        Some("bench-browser") => bench_browser::bench_browser(&args[1..]),
+        Some("bench-first-decode") => bench_first_decode::bench_first_decode(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -44,7 +51,15 @@ const USAGE: &str = "usage: cargo xtask <command>
                                  OPTIONS go to vaora-server (see `-- --help`)
   test                           every check: fmt, clippy, native tests, browser e2e tests
   bench-size                     release-profile variants: wasm sizes and decode time per frame
-  bench-decode [DIR] [--list]    corpus decode rate and ms/image: Vaora vs rqrr vs zxing-cpp";
+  bench-decode [DIR] [--list]    corpus decode rate and ms/image: Vaora vs rqrr vs zxing-cpp
+  bench-browser [--timed N] [--warmup N]
+                                 ms per camera frame in headless Chromium, 640x480 and
+                                 1280x720, with and without a code: Vaora vs zxing-wasm
+  bench-first-decode [--size WxH] [--runs N] [--seconds S] [--timeout-ms MS] [--only CLIPS]
+                                 time from camera live to the venue screen through the fake
+                                 camera, per degraded clip (CLIPS: comma-separated, each none
+                                 or degradations joined by +: perspective, motion-blur,
+                                 defocus, noise, low-light, glare, far, inverted)";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {

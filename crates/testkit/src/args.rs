@@ -3,20 +3,40 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::degrade::{self, Degradation};
+
 /// Printed on `--help` and after every usage error.
 pub const USAGE: &str = "\
 usage:
   vaora-testkit clip --text TEXT [--also TEXT] --width W --height H [--frames N] [--fps F]
                      [--module PX] [--invert] --out FILE.y4m
+  vaora-testkit clip --text TEXT --degrade LIST --width W --height H [--frames N] [--fps F]
+                     --out FILE.y4m
+  vaora-testkit frame [--text TEXT] --width W --height H [--degrade LIST] [--index N]
+                     --out FILE.png
   vaora-testkit png  --text TEXT [--size PX] [--invert] --out FILE.png|FILE.jpg
   vaora-testkit blank --width W --height H [--frames N] [--fps F] --out FILE.y4m
 
-  clip   camera clip of a QR code (light grey background, slight per-frame jitter)
+  clip   camera clip of a QR code (light grey background, slight per-frame jitter);
+         with --degrade, a hand-held view of a poster on a wall instead (the code
+         fills 45% of the short side, the hand drifts and trembles), degraded by
+         LIST: `none` or comma-separated names from
+           perspective  poster tilted 40/15 degrees, camera rolled 8
+           motion-blur  phone swept back and forth, blur up to ~7 px
+           defocus      out of focus, autofocus hunting (disk blur, radius 1.8-3 px)
+           noise        high-ISO sensor noise, no denoising
+           low-light    dim room: dark, noisy, longer shutter
+           glare        a reflection washes out part of the code
+           far          code far away: 2.5 px per module
+           inverted     poster printed light on dark
+         (px figures for a 480-px short side; they scale with the frame)
+  frame  one frame (number --index, at 30 fps) of the hand-held scene as a grayscale
+         PNG; without --text the poster has no code
   png    still photo of a QR code; PNG or JPEG chosen by the --out extension
   blank  camera clip with no code (grey noise)
 
-defaults: --frames 30, --fps 30, --size 800, --module auto (code fills 60% of
-the short side). Clip width and height must be even (4:2:0 chroma).";
+defaults: --frames 30, --fps 30, --size 800, --index 0, --module auto (code fills
+60% of the short side). Clip width and height must be even (4:2:0 chroma).";
 
 /// Largest clip or photo side; keeps a typo from filling the disk.
 const MAX_SIDE: usize = 8192;
@@ -28,6 +48,7 @@ pub enum Command {
     Clip(ClipOpts),
     Photo(PhotoOpts),
     Blank(BlankOpts),
+    Frame(FrameOpts),
 }
 
 /// Options of `clip`.
@@ -39,6 +60,19 @@ pub struct ClipOpts {
     pub video: VideoOpts,
     pub module: Option<usize>,
     pub invert: bool,
+    /// The hand-held scene with these degradations (empty: none) instead of the plain clip.
+    pub degrade: Option<Vec<Degradation>>,
+}
+
+/// Options of `frame`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FrameOpts {
+    pub text: Option<String>,
+    pub width: usize,
+    pub height: usize,
+    pub index: usize,
+    pub degrade: Vec<Degradation>,
+    pub out: PathBuf,
 }
 
 /// Options of `blank`.
@@ -114,16 +148,68 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
             let flags = Flags::parse(
                 &rest,
                 &[
-                    "--text", "--also", "--width", "--height", "--frames", "--fps", "--module",
+                    "--text",
+                    "--also",
+                    "--width",
+                    "--height",
+                    "--frames",
+                    "--fps",
+                    "--module",
+                    "--degrade",
                     "--out",
                 ],
             )?;
+            let degrade = flags.degradations()?;
+            if degrade.is_some() {
+                for (flag, given) in [
+                    ("--also", flags.get("--also").is_some()),
+                    ("--module", flags.get("--module").is_some()),
+                    ("--invert (use --degrade inverted)", flags.invert),
+                ] {
+                    if given {
+                        return Err(UsageError(format!("--degrade takes no {flag}")));
+                    }
+                }
+            }
             Ok(Command::Clip(ClipOpts {
                 text: flags.required("--text")?.to_owned(),
                 also: flags.get("--also").map(str::to_owned),
                 video: video_opts(&flags)?,
                 module: flags.number("--module", 1, 512)?,
                 invert: flags.invert,
+                degrade,
+            }))
+        }
+        "frame" => {
+            let flags = Flags::parse(
+                &rest,
+                &[
+                    "--text",
+                    "--width",
+                    "--height",
+                    "--index",
+                    "--degrade",
+                    "--out",
+                ],
+            )?;
+            if flags.invert {
+                return Err(UsageError(
+                    "frame takes no --invert (use --degrade inverted)".into(),
+                ));
+            }
+            let out = PathBuf::from(flags.required("--out")?);
+            if PhotoFormat::from_path(&out)? != PhotoFormat::Png {
+                return Err(UsageError(
+                    "frame writes PNG: --out must end in .png".into(),
+                ));
+            }
+            Ok(Command::Frame(FrameOpts {
+                text: flags.get("--text").map(str::to_owned),
+                width: flags.side("--width")?,
+                height: flags.side("--height")?,
+                index: flags.number("--index", 0, 100_000)?.unwrap_or(0),
+                degrade: flags.degradations()?.unwrap_or_default(),
+                out,
             }))
         }
         "blank" => {
@@ -209,6 +295,14 @@ impl Flags {
             .ok_or_else(|| UsageError(format!("missing {name}")))
     }
 
+    fn degradations(&self) -> Result<Option<Vec<Degradation>>, UsageError> {
+        self.get("--degrade")
+            .map(|list| {
+                degrade::parse_list(list).map_err(|e| UsageError(format!("--degrade: {e}")))
+            })
+            .transpose()
+    }
+
     fn number(&self, name: &str, min: usize, max: usize) -> Result<Option<usize>, UsageError> {
         let Some(raw) = self.get(name) else {
             return Ok(None);
@@ -221,10 +315,13 @@ impl Flags {
         }
     }
 
+    fn side(&self, name: &str) -> Result<usize, UsageError> {
+        self.number(name, 2, MAX_SIDE)?
+            .ok_or_else(|| UsageError(format!("missing {name}")))
+    }
+
     fn even_side(&self, name: &str) -> Result<usize, UsageError> {
-        let side = self
-            .number(name, 2, MAX_SIDE)?
-            .ok_or_else(|| UsageError(format!("missing {name}")))?;
+        let side = self.side(name)?;
         if side % 2 != 0 {
             return Err(UsageError(format!("{name} must be even, got {side}")));
         }
@@ -257,6 +354,35 @@ mod tests {
                 },
                 module: None,
                 invert: false,
+                degrade: None,
+            }))
+        );
+    }
+
+    #[test]
+    fn degraded_clip_and_frame_parse() {
+        let clip = parse_str(
+            "clip --text hi --degrade perspective,glare --width 640 --height 480 --out a.y4m",
+        );
+        assert!(matches!(
+            clip,
+            Ok(Command::Clip(ClipOpts { degrade: Some(ref d), .. }))
+                if d == &[Degradation::Perspective, Degradation::Glare]
+        ));
+        let plain = parse_str("clip --text hi --degrade none --width 640 --height 480 --out a.y4m");
+        assert!(matches!(
+            plain,
+            Ok(Command::Clip(ClipOpts { degrade: Some(ref d), .. })) if d.is_empty()
+        ));
+        assert_eq!(
+            parse_str("frame --width 641 --height 480 --index 7 --out f.png"),
+            Ok(Command::Frame(FrameOpts {
+                text: None,
+                width: 641,
+                height: 480,
+                index: 7,
+                degrade: vec![],
+                out: "f.png".into(),
             }))
         );
     }
@@ -295,6 +421,12 @@ mod tests {
             "png --text hi --width 3 --out a.png",
             "png --text hi --out a.gif",
             "blank --width 320 --height 240 --invert --out b.y4m",
+            "clip --text hi --degrade blurry --width 640 --height 480 --out a.y4m",
+            "clip --text hi --degrade glare --invert --width 640 --height 480 --out a.y4m",
+            "clip --text hi --degrade far --module 3 --width 640 --height 480 --out a.y4m",
+            "clip --text hi --degrade far --also ho --width 640 --height 480 --out a.y4m",
+            "frame --width 640 --height 480 --out f.jpg",
+            "frame --width 640 --out f.png",
         ] {
             assert!(parse_str(line).is_err(), "accepted `{line}`");
         }

@@ -7,6 +7,7 @@ use qrcode::QrCode;
 use crate::args::{BlankOpts, ClipOpts, VideoOpts};
 use crate::noise::Lcg;
 use crate::raster::{auto_module, draw_code, encode, Frame, LIGHT};
+use crate::scene::Scene;
 use crate::y4m::Y4mWriter;
 
 /// Share of the short side the code fills when no --module is given.
@@ -22,7 +23,13 @@ const BLANK_NOISE: u8 = 24;
 /// Writes a clip of the QR code for `opts.text` (and `opts.also` beside it: each code gets an
 /// equal panel of the frame, as when two posters hang side by side).
 pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
-    let VideoOpts { width, height, .. } = opts.video;
+    let VideoOpts {
+        width, height, fps, ..
+    } = opts.video;
+    if let Some(degradations) = &opts.degrade {
+        let scene = Scene::new(Some(&opts.text), width, height, fps, degradations)?;
+        return write_clip(&opts.video, |index| Ok(scene.frame(index)));
+    }
     let texts: Vec<&str> = std::iter::once(opts.text.as_str())
         .chain(opts.also.as_deref())
         .collect();
@@ -136,6 +143,7 @@ mod tests {
             },
             module: None,
             invert: false,
+            degrade: None,
         };
         write_code_clip(&opts).expect("clip written");
         let bytes = std::fs::read(&out).expect("clip");

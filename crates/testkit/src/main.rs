@@ -4,9 +4,11 @@
 
 mod args;
 mod clip;
+mod degrade;
 mod noise;
 mod photo;
 mod raster;
+mod scene;
 mod y4m;
 
 use std::process::ExitCode;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Command::Clip(opts) => clip::write_code_clip(&opts),
         Command::Blank(opts) => clip::write_blank_clip(&opts),
         Command::Photo(opts) => photo::write_photo(&opts),
+        Command::Frame(opts) => scene::write_frame(&opts),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
