@@ -3,10 +3,12 @@
 //! Pure Rust with no browser bindings, so the same code is tested natively and
 //! runs unchanged in the scan Web Worker (`crates/scan-worker`). One module per
 //! stage: `luma` (pixel formats), `resize` (scaling), `binarize` (local
-//! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order)
-//! and `files` (encoded photos, behind the `files` feature).
+//! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order),
+//! `charset` (payload bytes → text by ECI or guess) and `files` (encoded photos,
+//! behind the `files` feature).
 
 mod binarize;
+mod charset;
 mod decode;
 mod error;
 #[cfg(feature = "files")]
@@ -17,6 +19,7 @@ mod strategy;
 #[cfg(test)]
 mod test_render;
 
+pub use charset::{Charset, CharsetRun};
 pub use decode::{decode, decode_catching_panics, decode_frame, Decoded};
 pub use error::ScanError;
 #[cfg(feature = "files")]
