@@ -253,6 +253,14 @@ impl<W: Write> Write for CountingWriter<W> {
         Ok(n)
     }
 
+    // Forwarded rather than left to the default, so a `Vec` keeps its infallible `write_all`
+    // (the default's error path pulled `io::Error` formatting into the WebAssembly build).
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.written += buf.len();
+        Ok(())
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
@@ -262,15 +270,16 @@ impl<W: Write> Write for CountingWriter<W> {
 /// bits `0`, `10` or `110` give the length and are not part of the assignment number.
 fn decode_eci(ds: &mut CorrectedDataStream) -> DeQRResult<u32> {
     let first = ds.take_bits_checked(8)? as u32;
-    Ok(if first & 0x80 == 0 {
-        first
+    let (high, more_bits) = if first & 0x80 == 0 {
+        (first, 0)
     } else if first & 0xc0 == 0x80 {
-        ((first & 0x3f) << 8) | ds.take_bits_checked(8)? as u32
+        (first & 0x3f, 8)
     } else if first & 0xe0 == 0xc0 {
-        ((first & 0x1f) << 16) | ds.take_bits_checked(16)? as u32
+        (first & 0x1f, 16)
     } else {
-        ECI_RESERVED
-    })
+        return Ok(ECI_RESERVED);
+    };
+    Ok((high << more_bits) | ds.take_bits_checked(more_bits)? as u32)
 }
 
 fn decode_kanji<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
