@@ -88,13 +88,10 @@ impl Charset {
     /// Decodes `bytes` in this charset, with this build's decoders.
     fn decode(self, bytes: &[u8]) -> Decoding {
         match self {
-            Charset::UTF_8 => std::str::from_utf8(bytes)
-                .map_or(Decoding::Invalid, |text| Decoding::Text(text.to_owned())),
             Charset::ISO_8859_1 => Decoding::Text(bytes.iter().map(|&b| char::from(b)).collect()),
-            Charset::US_ASCII if bytes.is_ascii() => {
-                Decoding::Text(bytes.iter().map(|&b| char::from(b)).collect())
-            }
-            Charset::US_ASCII => Decoding::Invalid,
+            Charset::US_ASCII if !bytes.is_ascii() => Decoding::Invalid,
+            Charset::UTF_8 | Charset::US_ASCII => std::str::from_utf8(bytes)
+                .map_or(Decoding::Invalid, |text| Decoding::Text(text.to_owned())),
             _ => self.decode_with_tables(bytes),
         }
     }
