@@ -309,8 +309,8 @@ impl Session {
                 Err(_) => {
                     // Announce a foreign code once, not on every frame it stays in view.
                     if foreign.try_get_untracked().flatten().as_ref() != Some(code) {
-                        foreign.try_set(Some(code.clone()));
                         ctx.status.set(Some(Msg::ScanNotVaora));
+                        foreign.try_set(Some(code.clone()));
                     }
                 }
             }
