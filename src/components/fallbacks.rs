@@ -9,7 +9,7 @@ use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx};
-use crate::components::foreign_code::ForeignCodeSays;
+use crate::components::foreign_code::ForeignCode;
 use crate::decoder::{Code, DecodeFailure};
 use crate::i18n::Msg;
 
@@ -93,9 +93,7 @@ pub fn Fallbacks() -> impl IntoView {
             {move || problem.get().map(|msg| view! {
                 <p class="vaora-alert" role="alert" data-test="fallback-error">{move || ctx.t(msg)}</p>
             })}
-            {move || foreign.get().map(|code| view! {
-                <div class="vaora-foreign"><ForeignCodeSays code=code/></div>
-            })}
+            <ForeignCode foreign=foreign titled=false/>
         </section>
     }
 }

@@ -44,7 +44,7 @@ pub fn ScanPage() -> impl IntoView {
                 visible.get().then(|| view! { <CameraView lens=chosen pick=lens foreign=foreign/> })
             }}
             <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
-            {move || foreign.get().map(|code| view! { <ForeignCode code=code/> })}
+            <ForeignCode foreign=foreign titled=true/>
             <label class="vaora-check">
                 <input
                     type="checkbox"
