@@ -154,3 +154,20 @@ test('a Shift_JIS code declared by ECI 20 shows its Japanese text', async () => 
     '--frames', '10', '--out', clip);
   await expectForeignText(clip, 'テスト');
 });
+
+test('a photo of a Shift_JIS code is named as not a venue code, with its text', async () => {
+  const photo = join(env.dir, 'shift-jis.png');
+  testkit('png', '--text', JAPANESE, '--encoding', 'shift-jis', '--size', '600', '--out', photo);
+  const { browser, page, errors } = await launch();
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'photo').setInputFiles(photo);
+    const shown = byTest(page, 'foreign-text');
+    await shown.waitFor({ timeout: 20_000 });
+    assert.equal(await shown.textContent(), JAPANESE);
+    assert.equal(await byTest(page, 'fallback-error').textContent(), 'Đây không phải mã địa điểm Vaora.');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
