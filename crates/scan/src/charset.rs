@@ -205,6 +205,10 @@ fn runs(bytes: &[u8], segments: &[rqrr::Segment]) -> Option<Vec<CharsetRun>> {
             (rqrr::Mode::Byte, None) => *default.get_or_insert_with(undeclared).as_ref()?,
             _ => return None,
         };
+        // ASCII runs may join a neighbour's charset (`push_run`), so they must be ASCII.
+        if charset == Charset::US_ASCII && !bytes.get(segment.range.clone())?.is_ascii() {
+            return None;
+        }
         push_run(&mut runs, charset, segment.range.clone());
     }
     Some(runs)
@@ -438,10 +442,17 @@ mod tests {
     #[test]
     fn bytes_invalid_in_their_declared_charset_are_kept_raw() {
         for pieces in [
-            [Piece::Eci(26), Piece::Byte(b"ok \xff\xfe")],
-            [Piece::Eci(27), Piece::Byte(b"ok \xe9")],
+            &[Piece::Eci(26), Piece::Byte(b"ok \xff\xfe")][..],
+            &[Piece::Eci(27), Piece::Byte(b"ok \xe9")],
+            // Not rescued by the UTF-8 segment after it, though these bytes are UTF-8 ("é").
+            &[
+                Piece::Eci(27),
+                Piece::Byte(b"ok \xc3\xa9"),
+                Piece::Eci(26),
+                Piece::Byte(b"x"),
+            ],
         ] {
-            let found = scan(&pieces);
+            let found = scan(pieces);
             assert_eq!(found.bytes[..3], *b"ok ");
             assert_eq!(found.text, None);
             assert!(found.charsets.is_empty());
