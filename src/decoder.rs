@@ -18,7 +18,8 @@ use crate::js::{get, set};
 /// One QR code found in an image.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code {
-    /// The payload as text when it is valid UTF-8.
+    /// The payload as text, in the charset the code declares or the decoder guessed (UTF-8,
+    /// ISO-8859-1, Shift_JIS, …: `vaora-scan`'s `charset`); `None` for binary data.
     pub text: Option<String>,
     /// The raw payload bytes.
     pub bytes: Vec<u8>,

@@ -7,7 +7,9 @@
 //                                   transferred; `frame` counts frames (rotates harder passes)
 //        { id, kind: 'file', data: ArrayBuffer }                   PNG or JPEG bytes
 //   out: { ready: true }                          once, when the decoder is loaded
-//        { id, results: [{ text, bytes }] }       text: string|null, bytes: Uint8Array
+//        { id, results: [{ text, bytes }] }       text: string|null, bytes: Uint8Array (always
+//                                                 the raw payload); text is null when the
+//                                                 payload is not text in a known charset
 //        { id, error: '<code>' }                  ordinary failure (e.g. 'unreadable_image',
 //                                                 'unknown_kind' for a kind this worker lacks)
 //        { id, crashed: true, message }           the wasm trapped (a Rust panic); this
@@ -71,9 +73,31 @@ export function serve(ready, decoders) {
       self.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
       return;
     }
-    const results = Array.from(found, ({ text, bytes }) => ({ text, bytes }));
+    const results = Array.from(found, ({ text, bytes, charsets }) => ({
+      text: text ?? decodeRuns(bytes, charsets),
+      bytes,
+    }));
     // Each bytes array owns a fresh buffer copied out of wasm memory, so it can be transferred.
     self.postMessage({ id, results }, results.map((r) => r.bytes.buffer));
+  }
+}
+
+// Text the wasm could not decode itself: it has no tables for Shift_JIS and the other multi-byte
+// or legacy charsets (crates/scan/src/charset.rs), and names them instead as [label, start, end]
+// runs of the payload. The platform's TextDecoder knows every WHATWG encoding. 'iso-8859-1' means
+// ISO-8859-1 itself here, not the windows-1252 that TextDecoder reads for that label. A run that
+// is not valid in its charset leaves the text null; the raw bytes are kept either way.
+function decodeRuns(bytes, runs) {
+  if (!Array.isArray(runs)) return null;
+  try {
+    return runs.map(([label, start, end]) => {
+      const run = bytes.subarray(start, end);
+      return label === 'iso-8859-1'
+        ? String.fromCharCode(...run)
+        : new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(run);
+    }).join('');
+  } catch {
+    return null;
   }
 }
 

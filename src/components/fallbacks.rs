@@ -9,7 +9,8 @@ use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx};
-use crate::decoder::DecodeFailure;
+use crate::components::foreign_code::ForeignCode;
+use crate::decoder::{Code, DecodeFailure};
 use crate::i18n::Msg;
 
 /// Photo upload and short-code form.
@@ -17,6 +18,8 @@ use crate::i18n::Msg;
 pub fn Fallbacks() -> impl IntoView {
     let ctx = use_ctx();
     let problem = RwSignal::new(None::<Msg>);
+    // The code in the photo when it is not a venue code, shown with the problem.
+    let foreign = RwSignal::new(None::<Code>);
     let typed = RwSignal::new(String::new());
 
     let on_photo = move |ev: leptos::ev::Event| {
@@ -31,9 +34,10 @@ pub fn Fallbacks() -> impl IntoView {
         };
         input.set_value("");
         problem.set(None);
+        foreign.set(None);
         ctx.status.set(Some(Msg::PhotoDecoding));
         spawn_local(async move {
-            let outcome = decode_photo(ctx, file).await;
+            let outcome = decode_photo(ctx, file, foreign).await;
             if let Err(msg) = outcome {
                 ctx.status.set(Some(msg));
                 problem.set(Some(msg));
@@ -44,6 +48,7 @@ pub fn Fallbacks() -> impl IntoView {
     let on_code = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
+        foreign.set(None);
         let Ok(code) = ShortCode::parse(&typed.get_untracked()) else {
             problem.set(Some(Msg::ShortCodeInvalid));
             return;
@@ -88,12 +93,18 @@ pub fn Fallbacks() -> impl IntoView {
             {move || problem.get().map(|msg| view! {
                 <p class="vaora-alert" role="alert" data-test="fallback-error">{move || ctx.t(msg)}</p>
             })}
+            <ForeignCode foreign=foreign titled=false/>
         </section>
     }
 }
 
-/// Reads the photo with the same rqrr path as the camera and opens the first venue code in it.
-async fn decode_photo(ctx: Ctx, file: web_sys::File) -> Result<(), Msg> {
+/// Reads the photo with the same rqrr path as the camera and opens the first venue code in it;
+/// without one, the first code found goes to `foreign`.
+async fn decode_photo(
+    ctx: Ctx,
+    file: web_sys::File,
+    foreign: RwSignal<Option<Code>>,
+) -> Result<(), Msg> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .ok()
@@ -107,11 +118,14 @@ async fn decode_photo(ctx: Ctx, file: web_sys::File) -> Result<(), Msg> {
     if codes.is_empty() {
         return Err(Msg::PhotoNoCode);
     }
-    let check = codes
+    let Some(check) = codes
         .iter()
         .filter_map(|code| code.text.as_deref())
         .find_map(|text| ctx.check_venue(text).ok())
-        .ok_or(Msg::ScanNotVaora)?;
+    else {
+        foreign.try_set(codes.into_iter().next());
+        return Err(Msg::ScanNotVaora);
+    };
     ctx.show_venue(check);
     Ok(())
 }

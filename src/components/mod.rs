@@ -1,4 +1,5 @@
 //! Pieces shared by several pages.
 
 pub mod fallbacks;
+pub mod foreign_code;
 pub mod lang_switch;

@@ -17,6 +17,7 @@ use web_sys::{
 
 use crate::app::{use_ctx, Ctx, Screen};
 use crate::camera::{self, Lens, TrackFeatures};
+use crate::components::foreign_code::ForeignCode;
 use crate::decoder::{Code, DecodeFailure};
 use crate::frame_clock::FrameClock;
 use crate::i18n::Msg;
@@ -31,21 +32,24 @@ const MAX_FRAME_SIDE: u32 = 960;
 const DEFAULT_VIEW_ASPECT: f32 = 4.0 / 3.0;
 
 /// The scanning screen: the camera runs only while the page is visible (stopped when hidden,
-/// restarted when shown again) and is restarted on the lens the visitor picks.
+/// restarted when shown again) and is restarted on the lens the visitor picks. The last code
+/// read that is not a venue code is shown with its text.
 #[component]
 pub fn ScanPage() -> impl IntoView {
     let ctx = use_ctx();
     let visible = RwSignal::new(page_visible());
     let lens = RwSignal::new(prefs::lens());
+    let foreign = RwSignal::new(None::<Code>);
     watch_visibility(visible);
 
     view! {
         <section class="vaora-card vaora-scan">
             {move || {
                 let chosen = lens.get();
-                visible.get().then(|| view! { <CameraView lens=chosen pick=lens/> })
+                visible.get().then(|| view! { <CameraView lens=chosen pick=lens foreign=foreign/> })
             }}
             <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
+            <ForeignCode foreign=foreign titled=true/>
             <label class="vaora-check">
                 <input
                     type="checkbox"
@@ -104,9 +108,14 @@ fn watch_visibility(visible: RwSignal<bool>) {
     });
 }
 
-/// The live camera with its optional controls (torch, zoom, lens) and the decode loop.
+/// The live camera with its optional controls (torch, zoom, lens) and the decode loop; codes
+/// read that are not venue codes go to `foreign`.
 #[component]
-fn CameraView(lens: Option<String>, pick: RwSignal<Option<String>>) -> impl IntoView {
+fn CameraView(
+    lens: Option<String>,
+    pick: RwSignal<Option<String>>,
+    foreign: RwSignal<Option<Code>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let video = NodeRef::<Video>::new();
     let features = RwSignal::new(TrackFeatures::default());
@@ -132,7 +141,7 @@ fn CameraView(lens: Option<String>, pick: RwSignal<Option<String>>) -> impl Into
                         current_lens.set(camera::device_id(&video_track));
                         track.set_value(Some(video_track));
                     }
-                    Session::run(&session, ctx, element, stream);
+                    Session::run(&session, ctx, element, stream, foreign);
                     // Labels are readable only now that permission was given.
                     let found = camera::cameras().await;
                     lenses.try_set(found);
@@ -227,7 +236,6 @@ struct Session {
     frames: Cell<u32>,
     stream: RefCell<Option<MediaStream>>,
     clock: RefCell<Option<FrameClock>>,
-    last_foreign: RefCell<Option<String>>,
 }
 
 impl Session {
@@ -235,7 +243,13 @@ impl Session {
         !self.stopped.get()
     }
 
-    fn run(self_: &Rc<Self>, ctx: Ctx, video: HtmlVideoElement, stream: MediaStream) {
+    fn run(
+        self_: &Rc<Self>,
+        ctx: Ctx,
+        video: HtmlVideoElement,
+        stream: MediaStream,
+        foreign: RwSignal<Option<Code>>,
+    ) {
         *self_.stream.borrow_mut() = Some(stream);
         let Some(grabber) = FrameGrabber::new(video) else {
             self_.stop();
@@ -247,13 +261,13 @@ impl Session {
         let weak: Weak<Session> = Rc::downgrade(self_);
         let clock = FrameClock::start(&grabber.video.clone(), move || {
             if let Some(session) = weak.upgrade() {
-                session.on_tick(ctx, &grabber);
+                session.on_tick(ctx, &grabber, foreign);
             }
         });
         *self_.clock.borrow_mut() = Some(clock);
     }
 
-    fn on_tick(self: Rc<Self>, ctx: Ctx, grabber: &FrameGrabber) {
+    fn on_tick(self: Rc<Self>, ctx: Ctx, grabber: &FrameGrabber, foreign: RwSignal<Option<Code>>) {
         if self.stopped.get() || self.busy.get() {
             return; // drop this frame: the worker is still on the previous one
         }
@@ -271,14 +285,14 @@ impl Session {
                 return;
             }
             match outcome {
-                Ok(codes) => self.on_codes(ctx, &codes),
+                Ok(codes) => self.on_codes(ctx, &codes, foreign),
                 Err(DecodeFailure::Crashed) => ctx.status.set(Some(Msg::DecoderRestarted)),
                 Err(_) => {}
             }
         });
     }
 
-    fn on_codes(&self, ctx: Ctx, codes: &[Code]) {
+    fn on_codes(&self, ctx: Ctx, codes: &[Code], foreign: RwSignal<Option<Code>>) {
         for code in codes {
             let text = code.text.as_deref().unwrap_or_default();
             match ctx.check_venue(text) {
@@ -290,10 +304,9 @@ impl Session {
                 }
                 Err(_) => {
                     // Announce a foreign code once, not on every frame it stays in view.
-                    let mut last = self.last_foreign.borrow_mut();
-                    if last.as_deref() != Some(text) {
-                        *last = Some(text.to_owned());
+                    if foreign.try_get_untracked().flatten().as_ref() != Some(code) {
                         ctx.status.set(Some(Msg::ScanNotVaora));
+                        foreign.try_set(Some(code.clone()));
                     }
                 }
             }

@@ -1,5 +1,7 @@
 // The decoder's isolation and loading: a trapped worker is replaced (the page recovers and the
-// next image decodes), and the camera path never downloads the photo decoder.
+// next image decodes), and the camera path never downloads the photo decoder. Payload charsets:
+// a Shift_JIS code read by the camera shows its Japanese text (decoded by the browser's
+// TextDecoder, since the wasm carries no Shift_JIS table).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -109,6 +111,63 @@ test('with two codes in view, the venue code is picked and the other one ignored
   try {
     await scanVenue(page, env.server.url);
     assert.equal(await byTest(page, 'venue-name').textContent(), 'Chợ Mỹ Đức');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+// A code that is not a venue code: the scan page says so and shows the text it read.
+async function expectForeignText(clip, text) {
+  const { browser, page, errors } = await launch({ clip });
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    const shown = byTest(page, 'foreign-text');
+    await shown.waitFor({ timeout: 20_000 });
+    assert.equal(await shown.textContent(), text);
+    assert.match(await byTest(page, 'foreign-code').textContent(),
+      /Đây không phải mã địa điểm Vaora\.Nội dung mã:/);
+    assert.equal(await byTest(page, 'status').textContent(), 'Đây không phải mã địa điểm Vaora.');
+    // The language switch rewords the notice around the same text.
+    await byTest(page, 'lang-en').click();
+    const english = byTest(page, 'foreign-code').filter({ hasText: 'This is not a Vaora venue code.' });
+    await english.waitFor({ timeout: 5_000 });
+    assert.match(await english.textContent(), /^This is not a Vaora venue code\.The code says:/);
+    assert.equal(await shown.textContent(), text);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+}
+
+const JAPANESE = 'ようこそ、東京タワーへ。チェックイン・テスト 123';
+
+test('a Shift_JIS code in Kanji mode (no ECI) shows its Japanese text', async () => {
+  const clip = join(env.dir, 'shift-jis.y4m');
+  testkit('clip', '--text', JAPANESE, '--encoding', 'shift-jis', '--width', '640', '--height', '480',
+    '--frames', '10', '--out', clip);
+  await expectForeignText(clip, JAPANESE);
+});
+
+test('a Shift_JIS code declared by ECI 20 shows its Japanese text', async () => {
+  const clip = join(env.dir, 'shift-jis-eci.y4m');
+  testkit('clip', '--text', 'テスト', '--encoding', 'shift-jis-eci', '--width', '640', '--height', '480',
+    '--frames', '10', '--out', clip);
+  await expectForeignText(clip, 'テスト');
+});
+
+test('a photo of a Shift_JIS code is named as not a venue code, with its text', async () => {
+  const photo = join(env.dir, 'shift-jis.png');
+  testkit('png', '--text', JAPANESE, '--encoding', 'shift-jis', '--size', '600', '--out', photo);
+  const { browser, page, errors } = await launch();
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'photo').setInputFiles(photo);
+    const shown = byTest(page, 'foreign-text');
+    await shown.waitFor({ timeout: 20_000 });
+    assert.equal(await shown.textContent(), JAPANESE);
+    assert.equal(await byTest(page, 'fallback-error').textContent(), 'Đây không phải mã địa điểm Vaora.');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

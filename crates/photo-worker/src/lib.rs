@@ -7,7 +7,7 @@ use vaora_scan_worker::{to_array, to_js};
 use wasm_bindgen::prelude::*;
 
 /// Decodes an uploaded photo (PNG or JPEG bytes) with the same rqrr pipeline as camera frames;
-/// returns `[{ text, bytes }]`.
+/// returns `[{ text, bytes, charsets? }]`.
 #[wasm_bindgen]
 pub fn decode_image_file(bytes: &[u8]) -> Result<Array, JsError> {
     let found = vaora_scan::decode_encoded_image(bytes).map_err(to_js)?;

@@ -1,5 +1,6 @@
 use std::io::Write;
 use std::mem;
+use std::ops::Range;
 
 use crate::gf::{GaloisField, GF16, GF256};
 use crate::version_db::{RSParameters, VERSION_DATA_BASE};
@@ -42,6 +43,41 @@ pub struct MetaData {
     /// The mask that was used, value between 0 and 7
     pub mask: u16,
 }
+
+/// The data mode of a [`Segment`]: how its characters were packed into bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Digits `0`-`9`, written as ASCII.
+    Numeric,
+    /// `0`-`9`, `A`-`Z`, space and `$%*+-./:`, written as ASCII.
+    Alphanumeric,
+    /// 8-bit bytes, written as they are; their character set is given by the ECI in force.
+    Byte,
+    /// Kanji, written as two Shift_JIS bytes each.
+    Kanji,
+}
+
+/// One data segment of a decoded QR code: where its output lies in the bytes that
+/// [`decode_to`](crate::Grid::decode_to) writes, in which mode it was stored, and which
+/// Extended Channel Interpretation (ECI) was in force for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The segment's data mode.
+    pub mode: Mode,
+    /// The ECI assignment number of the last ECI header before this segment, if any
+    /// (e.g. 3 = ISO-8859-1, 20 = Shift_JIS, 26 = UTF-8). Values of a well-formed designator
+    /// are at most 999 999; a designator whose first byte is `111xxxxx` (reserved by ISO/IEC
+    /// 18004) is reported as [`ECI_RESERVED`].
+    pub eci: Option<u32>,
+    /// The byte range of this segment's output in the decoded payload.
+    pub range: Range<usize>,
+}
+
+/// [`Segment::eci`] for an ECI designator whose first byte is `111xxxxx`, a form reserved by
+/// ISO/IEC 18004 that no assignment uses. Decoding goes on after its first 8 bits, as it
+/// always did; a reader should treat the data that follows as of unknown encoding.
+pub const ECI_RESERVED: u32 = u32::MAX;
 
 /// The bit stream contained in the QR Code
 #[derive(Clone)]
@@ -114,21 +150,38 @@ pub fn decode<W>(code: &dyn BitGrid, writer: W) -> DeQRResult<MetaData>
 where
     W: Write,
 {
+    let (meta, stream) = corrected_stream(code)?;
+    decode_payload(&meta, stream, writer)?;
+    Ok(meta)
+}
+
+/// Like [`decode`], and also returns the code's data segments (mode, ECI in force, and the
+/// range of the written bytes each produced), in order.
+pub fn decode_segments<W>(code: &dyn BitGrid, writer: W) -> DeQRResult<(MetaData, Vec<Segment>)>
+where
+    W: Write,
+{
+    let (meta, stream) = corrected_stream(code)?;
+    let mut segments = Vec::new();
+    decode_payload_segments(&meta, stream, writer, Some(&mut segments))?;
+    Ok((meta, segments))
+}
+
+/// The format information and error-corrected data of the grid, read mirrored if it does not
+/// read the right way round.
+fn corrected_stream(code: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
     fn _decode(c: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
         let (meta, raw) = get_raw(c, true)?;
         let stream = codestream_ecc(&meta, raw)?;
         Ok((meta, stream))
     }
-    let (meta, stream) = match _decode(code) {
-        Ok((meta, stream)) => (meta, stream),
+    match _decode(code) {
+        Ok((meta, stream)) => Ok((meta, stream)),
         Err(original) => match _decode(&crate::MirroredGrid(code)) {
-            Ok((meta, stream)) => (meta, stream),
-            Err(_) => return Err(original),
+            Ok((meta, stream)) => Ok((meta, stream)),
+            Err(_) => Err(original),
         },
-    };
-
-    decode_payload(&meta, stream, writer)?;
-    Ok(meta)
+    }
 }
 
 /// Return extracted metadata and the raw, uncorrected bit stream.
@@ -140,36 +193,93 @@ pub fn get_raw(code: &dyn BitGrid, remove_masked: bool) -> DeQRResult<(MetaData,
     Ok((meta, raw))
 }
 
-fn decode_payload<W>(meta: &MetaData, mut ds: CorrectedDataStream, mut writer: W) -> DeQRResult<()>
+fn decode_payload<W>(meta: &MetaData, ds: CorrectedDataStream, writer: W) -> DeQRResult<()>
 where
     W: Write,
 {
+    decode_payload_segments(meta, ds, writer, None)
+}
+
+/// Decodes the segments in turn, writing their output; each is recorded in `segments` if given.
+fn decode_payload_segments<W>(
+    meta: &MetaData,
+    mut ds: CorrectedDataStream,
+    writer: W,
+    mut segments: Option<&mut Vec<Segment>>,
+) -> DeQRResult<()>
+where
+    W: Write,
+{
+    let mut writer = CountingWriter {
+        inner: writer,
+        written: 0,
+    };
+    let mut eci = None;
     while ds.bits_remaining() >= 4 {
-        let ty = ds.take_bits(4);
-        match ty {
+        let start = writer.written;
+        let mode = match ds.take_bits(4) {
             0 => break,
-            1 => decode_numeric(meta, &mut ds, &mut writer),
-            2 => decode_alpha(meta, &mut ds, &mut writer),
-            4 => decode_byte(meta, &mut ds, &mut writer),
-            8 => decode_kanji(meta, &mut ds, &mut writer),
-            7 => decode_eci(meta, &mut ds, &mut writer),
-            _ => Err(DeQRError::UnknownDataType)?,
+            1 => decode_numeric(meta, &mut ds, &mut writer).map(|()| Mode::Numeric),
+            2 => decode_alpha(meta, &mut ds, &mut writer).map(|()| Mode::Alphanumeric),
+            4 => decode_byte(meta, &mut ds, &mut writer).map(|()| Mode::Byte),
+            8 => decode_kanji(meta, &mut ds, &mut writer).map(|()| Mode::Kanji),
+            7 => {
+                eci = Some(decode_eci(&mut ds)?);
+                continue;
+            }
+            _ => Err(DeQRError::UnknownDataType),
         }?;
+        if let Some(segments) = segments.as_deref_mut() {
+            segments.push(Segment {
+                mode,
+                eci,
+                range: start..writer.written,
+            });
+        }
     }
     Ok(())
 }
 
-fn decode_eci<W>(_meta: &MetaData, ds: &mut CorrectedDataStream, mut _writer: W) -> DeQRResult<()>
-where
-    W: Write,
-{
-    let mut _eci = ds.take_bits_checked(8)? as u32;
-    if _eci & 0xc0 == 0x80 {
-        _eci = (_eci << 8) | (ds.take_bits_checked(8)? as u32)
-    } else if _eci & 0xe0 == 0xc0 {
-        _eci = (_eci << 16) | (ds.take_bits_checked(16)? as u32)
+/// Passes writes through, counting the bytes, so that each segment's output range is known.
+struct CountingWriter<W> {
+    inner: W,
+    written: usize,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n;
+        Ok(n)
     }
-    Ok(())
+
+    // Forwarded rather than left to the default, so a `Vec` keeps its infallible `write_all`
+    // (the default's error path pulled `io::Error` formatting into the WebAssembly build).
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf)?;
+        self.written += buf.len();
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Reads an ECI designator (ISO/IEC 18004 8.4.1.1): one, two or three bytes whose leading
+/// bits `0`, `10` or `110` give the length and are not part of the assignment number.
+fn decode_eci(ds: &mut CorrectedDataStream) -> DeQRResult<u32> {
+    let first = ds.take_bits_checked(8)? as u32;
+    let (high, more_bits) = if first & 0x80 == 0 {
+        (first, 0)
+    } else if first & 0xc0 == 0x80 {
+        (first & 0x3f, 8)
+    } else if first & 0xe0 == 0xc0 {
+        (first & 0x1f, 16)
+    } else {
+        return Ok(ECI_RESERVED);
+    };
+    Ok((high << more_bits) | ds.take_bits_checked(more_bits)? as u32)
 }
 
 fn decode_kanji<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
@@ -1102,5 +1212,53 @@ mod tests {
         let mut out = Vec::new();
         decode_payload(&meta, stream_of(&bits), &mut out).expect("a complete count indicator");
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn test_reserved_eci_designator() {
+        let meta = MetaData {
+            version: Version(1),
+            ecc_level: 0,
+            mask: 0,
+        };
+
+        // An ECI header whose designator starts 111 (no such form exists), then a byte
+        // segment "A": as before, 8 bits are taken for the designator and decoding goes on.
+        let mut bits = bits_of(7, 4);
+        bits.extend(bits_of(0xe5, 8));
+        bits.extend(bits_of(4, 4));
+        bits.extend(bits_of(1, 8));
+        bits.extend(bits_of(usize::from(b'A'), 8));
+
+        let mut out = Vec::new();
+        let mut segments = Vec::new();
+        decode_payload_segments(&meta, stream_of(&bits), &mut out, Some(&mut segments))
+            .expect("decodes");
+        assert_eq!(out, b"A");
+        assert_eq!(
+            segments,
+            [Segment {
+                mode: Mode::Byte,
+                eci: Some(ECI_RESERVED),
+                range: 0..1
+            }]
+        );
+    }
+
+    #[test]
+    fn test_truncated_eci_designator() {
+        let meta = MetaData {
+            version: Version(1),
+            ecc_level: 0,
+            mask: 0,
+        };
+        // A two-byte designator (10xxxxxx) cut off after its first byte.
+        let mut bits = bits_of(7, 4);
+        bits.extend(bits_of(0x83, 8));
+        let mut out = Vec::new();
+        assert_eq!(
+            decode_payload(&meta, stream_of(&bits), &mut out),
+            Err(DeQRError::DataUnderflow)
+        );
     }
 }

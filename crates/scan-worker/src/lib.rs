@@ -12,7 +12,7 @@ use vaora_scan::{Decoded, LumaImage, ScanError};
 use wasm_bindgen::prelude::*;
 
 /// Decodes a camera frame (canvas `ImageData` RGBA); `frame` counts frames so the harder passes
-/// rotate across them (`vaora_scan::decode_frame`). Returns `[{ text, bytes }]`.
+/// rotate across them (`vaora_scan::decode_frame`). Returns `[{ text, bytes, charsets? }]`.
 #[wasm_bindgen]
 pub fn decode_rgba(width: u32, height: u32, rgba: &[u8], frame: u32) -> Result<Array, JsError> {
     let image = LumaImage::from_rgba(width as usize, height as usize, rgba).map_err(to_js)?;
@@ -24,7 +24,7 @@ pub fn to_js(err: ScanError) -> JsError {
     JsError::new(err.code())
 }
 
-/// Converts decoded codes to `[{ text, bytes }]`; shared with the photo worker.
+/// Converts decoded codes to `[{ text, bytes, charsets? }]`; shared with the photo worker.
 pub fn to_array(found: &[Decoded]) -> Result<Array, JsError> {
     let out = Array::new();
     for decoded in found {
@@ -34,7 +34,9 @@ pub fn to_array(found: &[Decoded]) -> Result<Array, JsError> {
     Ok(out)
 }
 
-/// `{ text: string | null, bytes: Uint8Array }`.
+/// `{ text: string | null, bytes: Uint8Array, charsets? }`. `charsets`, only when `text` is
+/// null but the payload is text in charsets this wasm has no tables for (Shift_JIS, …), lists
+/// `[label, start, end]` runs of `bytes` for `worker-host.js` to decode with `TextDecoder`.
 fn to_object(decoded: &Decoded) -> Result<Object, JsError> {
     let obj = Object::new();
     let text = decoded
@@ -44,6 +46,17 @@ fn to_object(decoded: &Decoded) -> Result<Object, JsError> {
     let bytes = Uint8Array::from(decoded.bytes.as_slice());
     set(&obj, "text", &text)?;
     set(&obj, "bytes", &bytes)?;
+    if decoded.text.is_none() && !decoded.charsets.is_empty() {
+        let runs = Array::new();
+        for run in &decoded.charsets {
+            runs.push(&Array::of3(
+                &JsValue::from_str(run.charset.label()),
+                &JsValue::from(run.range.start as u32),
+                &JsValue::from(run.range.end as u32),
+            ));
+        }
+        set(&obj, "charsets", &runs)?;
+    }
     Ok(obj)
 }
 

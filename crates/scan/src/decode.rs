@@ -3,21 +3,33 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use crate::binarize::Bitmap;
+use crate::charset::{self, CharsetRun};
 use crate::{strategy, LumaImage, ScanError};
 
-/// One decoded QR code: raw payload bytes always kept; text when they are valid UTF-8.
+/// One decoded QR code: the raw payload bytes, always, and the text they hold when it can be
+/// told (see [`crate::charset`] for how the charset is chosen).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decoded {
     /// Payload exactly as stored in the code (byte, Kanji/Shift_JIS, … segments concatenated).
     pub bytes: Vec<u8>,
-    /// The payload as text, when it is valid UTF-8.
+    /// The payload as text, each part decoded in its charset. `None` when the bytes are kept
+    /// raw, or when a charset needs a decoder this build lacks: then `charsets` says which.
     pub text: Option<String>,
+    /// The charset of each stretch of `bytes`, in order; empty when they are kept raw
+    /// (binary or unknown ECI, or bytes not valid in their charset). With `text` `None`, the
+    /// browser decodes these runs with `TextDecoder` (the wasm is built without the `charsets`
+    /// feature, so Shift_JIS and the like are not decoded in Rust there).
+    pub charsets: Vec<CharsetRun>,
 }
 
 impl Decoded {
-    fn from_bytes(bytes: Vec<u8>) -> Self {
-        let text = std::str::from_utf8(&bytes).ok().map(str::to_owned);
-        Self { bytes, text }
+    fn new(bytes: Vec<u8>, segments: &[rqrr::Segment]) -> Self {
+        let charset::Interpretation { text, charsets } = charset::interpret(&bytes, segments);
+        Self {
+            bytes,
+            text,
+            charsets,
+        }
     }
 }
 
@@ -76,10 +88,10 @@ fn keep_decodable<G: rqrr::BitGrid>(grids: Vec<rqrr::Grid<G>>) -> Vec<Decoded> {
     for grid in grids {
         let mut bytes = Vec::new();
         // A grid that fails (bad ECC, false finder match) is just not a code.
-        if grid.decode_to(&mut bytes).is_err() {
+        let Ok((_meta, segments)) = grid.decode_segments_to(&mut bytes) else {
             continue;
-        }
-        let decoded = Decoded::from_bytes(bytes);
+        };
+        let decoded = Decoded::new(bytes, &segments);
         if !found.contains(&decoded) {
             found.push(decoded);
         }
@@ -138,16 +150,20 @@ mod tests {
 
     #[test]
     fn non_utf8_payload_keeps_raw_bytes() {
-        // "テスト" in Shift_JIS.
+        // "テスト" in Shift_JIS, in a byte segment without ECI: the charset is guessed.
         let sjis = [0x83, 0x65, 0x83, 0x58, 0x83, 0x67];
         let found = decode(&render(&shift_jis_code(&sjis), false));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].bytes, sjis);
         assert_eq!(
-            found,
-            [Decoded {
-                bytes: sjis.to_vec(),
-                text: None
+            found[0].charsets,
+            [CharsetRun {
+                charset: crate::Charset::SHIFT_JIS,
+                range: 0..6
             }]
         );
+        #[cfg(feature = "charsets")]
+        assert_eq!(found[0].text.as_deref(), Some("テスト"));
     }
 
     #[test]

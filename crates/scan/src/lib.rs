@@ -4,10 +4,12 @@
 //! runs unchanged in the scan Web Worker (`crates/scan-worker`). One module per
 //! stage: `luma` (pixel formats), `resize` (scaling), `binarize` (local
 //! threshold), `decode` (rqrr passes), `strategy` (which passes, in which order),
-//! `region` (which part of a camera frame is decoded) and `files` (encoded photos,
+//! `region` (which part of a camera frame is decoded), `charset` (payload bytes →
+//! text by ECI or guess) and `files` (encoded photos,
 //! behind the `files` feature).
 
 mod binarize;
+mod charset;
 mod decode;
 mod error;
 #[cfg(feature = "files")]
@@ -19,6 +21,7 @@ mod strategy;
 #[cfg(test)]
 mod test_render;
 
+pub use charset::{Charset, CharsetRun};
 pub use decode::{decode, decode_catching_panics, decode_frame, Decoded};
 pub use error::ScanError;
 #[cfg(feature = "files")]

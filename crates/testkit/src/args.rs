@@ -9,12 +9,12 @@ use crate::degrade::{self, Degradation};
 pub const USAGE: &str = "\
 usage:
   vaora-testkit clip --text TEXT [--also TEXT] --width W --height H [--frames N] [--fps F]
-                     [--module PX] [--invert] --out FILE.y4m
+                     [--module PX] [--invert] [--encoding E] --out FILE.y4m
   vaora-testkit clip --text TEXT --degrade LIST --width W --height H [--frames N] [--fps F]
                      --out FILE.y4m
   vaora-testkit frame [--text TEXT] --width W --height H [--degrade LIST] [--index N]
                      --out FILE.png
-  vaora-testkit png  --text TEXT [--size PX] [--invert] --out FILE.png|FILE.jpg
+  vaora-testkit png  --text TEXT [--size PX] [--invert] [--encoding E] --out FILE.png|FILE.jpg
   vaora-testkit blank --width W --height H [--frames N] [--fps F] --out FILE.y4m
 
   clip   camera clip of a QR code (light grey background, slight per-frame jitter);
@@ -34,6 +34,10 @@ usage:
          PNG; without --text the poster has no code
   png    still photo of a QR code; PNG or JPEG chosen by the --out extension
   blank  camera clip with no code (grey noise)
+
+  --encoding  how the text is stored: utf-8 (default; no ECI, as most encoders do),
+              shift-jis (Shift_JIS bytes, Kanji mode for double-byte characters, no
+              ECI, as Japanese encoders do) or shift-jis-eci (ECI 20, one byte segment)
 
 defaults: --frames 30, --fps 30, --size 800, --index 0, --module auto (code fills
 60% of the short side). Clip width and height must be even (4:2:0 chroma).";
@@ -62,6 +66,32 @@ pub struct ClipOpts {
     pub invert: bool,
     /// The hand-held scene with these degradations (empty: none) instead of the plain clip.
     pub degrade: Option<Vec<Degradation>>,
+    pub encoding: Encoding,
+}
+
+/// How a code stores its text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 bytes in segments the `qrcode` crate picks, no ECI.
+    #[default]
+    Utf8,
+    /// Shift_JIS bytes, double-byte characters in Kanji mode where they fit, no ECI.
+    ShiftJis,
+    /// ECI 20 (Shift_JIS) and the Shift_JIS bytes in one byte-mode segment.
+    ShiftJisEci,
+}
+
+impl Encoding {
+    fn parse(name: Option<&str>) -> Result<Self, UsageError> {
+        match name {
+            None | Some("utf-8") => Ok(Encoding::Utf8),
+            Some("shift-jis") => Ok(Encoding::ShiftJis),
+            Some("shift-jis-eci") => Ok(Encoding::ShiftJisEci),
+            Some(other) => Err(UsageError(format!(
+                "--encoding must be utf-8, shift-jis or shift-jis-eci, got `{other}`"
+            ))),
+        }
+    }
 }
 
 /// Options of `frame`.
@@ -97,6 +127,7 @@ pub struct PhotoOpts {
     pub text: String,
     pub size: usize,
     pub invert: bool,
+    pub encoding: Encoding,
     pub format: PhotoFormat,
     pub out: PathBuf,
 }
@@ -156,6 +187,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                     "--fps",
                     "--module",
                     "--degrade",
+                    "--encoding",
                     "--out",
                 ],
             )?;
@@ -164,6 +196,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                 for (flag, given) in [
                     ("--also", flags.get("--also").is_some()),
                     ("--module", flags.get("--module").is_some()),
+                    ("--encoding", flags.get("--encoding").is_some()),
                     ("--invert (use --degrade inverted)", flags.invert),
                 ] {
                     if given {
@@ -178,6 +211,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                 module: flags.number("--module", 1, 512)?,
                 invert: flags.invert,
                 degrade,
+                encoding: Encoding::parse(flags.get("--encoding"))?,
             }))
         }
         "frame" => {
@@ -225,12 +259,13 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
             }))
         }
         "png" => {
-            let flags = Flags::parse(&rest, &["--text", "--size", "--out"])?;
+            let flags = Flags::parse(&rest, &["--text", "--size", "--encoding", "--out"])?;
             let out = PathBuf::from(flags.required("--out")?);
             Ok(Command::Photo(PhotoOpts {
                 text: flags.required("--text")?.to_owned(),
                 size: flags.number("--size", 64, MAX_SIDE)?.unwrap_or(800),
                 invert: flags.invert,
+                encoding: Encoding::parse(flags.get("--encoding"))?,
                 format: PhotoFormat::from_path(&out)?,
                 out,
             }))
@@ -355,6 +390,7 @@ mod tests {
                 module: None,
                 invert: false,
                 degrade: None,
+                encoding: Encoding::Utf8,
             }))
         );
     }
@@ -385,6 +421,28 @@ mod tests {
                 out: "f.png".into(),
             }))
         );
+    }
+
+    #[test]
+    fn encodings_parse() {
+        let clip =
+            parse_str("clip --text テスト --width 64 --height 64 --encoding shift-jis --out a.y4m");
+        assert!(matches!(
+            clip,
+            Ok(Command::Clip(ClipOpts {
+                encoding: Encoding::ShiftJis,
+                ..
+            }))
+        ));
+        let photo = parse_str("png --text テスト --encoding shift-jis-eci --out p.png");
+        assert!(matches!(
+            photo,
+            Ok(Command::Photo(PhotoOpts {
+                encoding: Encoding::ShiftJisEci,
+                ..
+            }))
+        ));
+        assert!(parse_str("png --text x --encoding latin1 --out p.png").is_err());
     }
 
     #[test]

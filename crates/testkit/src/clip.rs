@@ -6,7 +6,7 @@ use qrcode::QrCode;
 
 use crate::args::{BlankOpts, ClipOpts, VideoOpts};
 use crate::noise::Lcg;
-use crate::raster::{auto_module, draw_code, encode, Frame, LIGHT};
+use crate::raster::{auto_module, draw_code, encode_as, Frame, LIGHT};
 use crate::scene::Scene;
 use crate::y4m::Y4mWriter;
 
@@ -21,7 +21,8 @@ const BLANK_LEVEL: u8 = 0x90;
 const BLANK_NOISE: u8 = 24;
 
 /// Writes a clip of the QR code for `opts.text` (and `opts.also` beside it: each code gets an
-/// equal panel of the frame, as when two posters hang side by side).
+/// equal panel of the frame, as when two posters hang side by side), both stored as
+/// `opts.encoding` says.
 pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
     let VideoOpts {
         width, height, fps, ..
@@ -37,7 +38,7 @@ pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
     let codes = texts
         .iter()
         .map(|text| {
-            let code = encode(text)?;
+            let code = encode_as(text, opts.encoding)?;
             let module = match opts.module {
                 Some(m) => m,
                 None => auto_module(&code, panel, height, AUTO_FILL_PERCENT).ok_or_else(|| {
@@ -106,6 +107,7 @@ fn seed(index: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raster::encode;
     use vaora_scan::{decode, LumaImage};
 
     fn texts(frame: Frame) -> Vec<String> {
@@ -144,6 +146,7 @@ mod tests {
             module: None,
             invert: false,
             degrade: None,
+            encoding: crate::args::Encoding::Utf8,
         };
         write_code_clip(&opts).expect("clip written");
         let bytes = std::fs::read(&out).expect("clip");

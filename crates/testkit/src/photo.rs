@@ -4,9 +4,10 @@ use std::error::Error;
 
 use image::{GrayImage, ImageFormat};
 
+use crate::args::Encoding;
 use crate::args::{PhotoFormat, PhotoOpts};
 use crate::noise::Lcg;
-use crate::raster::{auto_module, draw_code, encode, Frame, LIGHT};
+use crate::raster::{auto_module, draw_code, encode_as, Frame, LIGHT};
 
 /// Share of the photo the code fills, leaving a margin around it.
 const FILL_PERCENT: usize = 70;
@@ -15,7 +16,7 @@ const NOISE: u8 = 3;
 
 /// Renders the code centred in a square photo and saves it as PNG or JPEG.
 pub fn write_photo(opts: &PhotoOpts) -> Result<(), Box<dyn Error>> {
-    let frame = photo_frame(&opts.text, opts.size, opts.invert)?;
+    let frame = photo_frame(&opts.text, opts.encoding, opts.size, opts.invert)?;
     let format = match opts.format {
         PhotoFormat::Png => ImageFormat::Png,
         PhotoFormat::Jpeg => ImageFormat::Jpeg,
@@ -24,8 +25,8 @@ pub fn write_photo(opts: &PhotoOpts) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-fn photo_frame(text: &str, size: usize, invert: bool) -> Result<Frame, String> {
-    let code = encode(text)?;
+fn photo_frame(text: &str, encoding: Encoding, size: usize, invert: bool) -> Result<Frame, String> {
+    let code = encode_as(text, encoding)?;
     let module = auto_module(&code, size, size, FILL_PERCENT)
         .ok_or_else(|| format!("a {size}px photo is too small for this code"))?;
     let mut frame = Frame::filled(size, size, LIGHT);
@@ -50,7 +51,7 @@ mod tests {
     use std::io::Cursor;
 
     fn round_trip(format: ImageFormat, invert: bool) -> Vec<String> {
-        let frame = photo_frame("Xin chào Vaora", 400, invert).expect("fits");
+        let frame = photo_frame("Xin chào Vaora", Encoding::Utf8, 400, invert).expect("fits");
         let mut encoded = Cursor::new(Vec::new());
         to_gray_image(frame)
             .expect("valid")

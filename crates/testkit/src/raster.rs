@@ -1,6 +1,9 @@
 //! QR modules → grayscale pixels, styled like a code seen by a camera.
 
-use qrcode::{Color, QrCode};
+use qrcode::bits::Bits;
+use qrcode::{Color, EcLevel, QrCode, Version};
+
+use crate::args::Encoding;
 
 /// Background: light grey, as paper under room light, not pure white.
 pub const LIGHT: u8 = 0xE0;
@@ -45,9 +48,43 @@ impl Frame {
     }
 }
 
-/// Encodes the payload, with a readable error for text that does not fit a QR code.
+/// Encodes the payload as UTF-8.
 pub fn encode(text: &str) -> Result<QrCode, String> {
-    QrCode::new(text.as_bytes()).map_err(|e| format!("cannot encode --text as a QR code: {e}"))
+    encode_as(text, Encoding::Utf8)
+}
+
+/// Encodes the payload as `encoding` says, with a readable error for text that does not fit a
+/// QR code.
+pub fn encode_as(text: &str, encoding: Encoding) -> Result<QrCode, String> {
+    let too_long = |e| format!("cannot encode --text as a QR code: {e}");
+    match encoding {
+        Encoding::Utf8 => QrCode::new(text.as_bytes()).map_err(too_long),
+        // The qrcode crate's segmentation puts Shift_JIS double-byte characters in Kanji mode.
+        Encoding::ShiftJis => QrCode::new(shift_jis(text)?).map_err(too_long),
+        Encoding::ShiftJisEci => {
+            let bytes = shift_jis(text)?;
+            (1..=40)
+                .find_map(|version| {
+                    let mut bits = Bits::new(Version::Normal(version));
+                    bits.push_eci_designator(SHIFT_JIS_ECI).ok()?;
+                    bits.push_byte_data(&bytes).ok()?;
+                    bits.push_terminator(EcLevel::M).ok()?;
+                    QrCode::with_bits(bits, EcLevel::M).ok()
+                })
+                .ok_or_else(|| "cannot encode --text as a QR code: too long".to_owned())
+        }
+    }
+}
+
+/// The ECI assignment number of Shift_JIS.
+const SHIFT_JIS_ECI: u32 = 20;
+
+fn shift_jis(text: &str) -> Result<Vec<u8>, String> {
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    if unmappable {
+        return Err("--text has characters that Shift_JIS cannot encode".to_owned());
+    }
+    Ok(bytes.into_owned())
 }
 
 /// Code side in modules, quiet zone included.
@@ -117,6 +154,19 @@ mod tests {
         // Version 1: 21 modules + 8 quiet = 29; 60% of 480 = 288 → 9 px.
         assert_eq!(auto_module(&code, 640, 480, 60), Some(9));
         assert_eq!(auto_module(&code, 20, 20, 60), None);
+    }
+
+    #[test]
+    fn shift_jis_codes_decode_to_their_text() {
+        let text = "ようこそ、東京タワーへ。テスト 123";
+        for encoding in [Encoding::ShiftJis, Encoding::ShiftJisEci] {
+            let code = encode_as(text, encoding).expect("fits");
+            let mut frame = Frame::filled(640, 480, LIGHT);
+            let module = auto_module(&code, 640, 480, 60).expect("fits");
+            draw_code(&mut frame, &code, module, (0, 0)).expect("fits");
+            assert_eq!(decoded_texts(frame), [text], "{encoding:?}");
+        }
+        assert!(encode_as("Tiếng Việt", Encoding::ShiftJis).is_err());
     }
 
     #[test]
