@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use vaora_protocol::api::CheckInReceipt;
 use vaora_protocol::declaration::Declaration;
 
+use crate::components::crash_report::CrashNotice;
 use crate::components::lang_switch::LangSwitch;
-use crate::decoder::Decoder;
+use crate::decoder::{CrashReport, Decoder};
 use crate::i18n::{t, Lang, Msg};
 use crate::options::MountOptions;
 use crate::pages::venue::VenuePage;
@@ -44,6 +45,8 @@ pub struct Ctx {
     pub decoder: StoredValue<Decoder, LocalStorage>,
     /// Photos: `photo-worker.js`, started only when a photo is picked.
     pub photo_decoder: StoredValue<Decoder, LocalStorage>,
+    /// The image a decoder last trapped on, offered for saving until dismissed.
+    pub crash: RwSignal<Option<CrashReport>>,
 }
 
 impl Ctx {
@@ -60,6 +63,20 @@ impl Ctx {
         let now = (js_sys::Date::now() / 1000.0) as u64;
         self.options
             .with_value(|options| venue::check(text, &options.trusted_keys, now))
+    }
+
+    /// A decoder trapped and is being replaced: says so, and offers the image it trapped on.
+    pub fn decoder_crashed(&self, report: Option<CrashReport>) {
+        self.status.set(Some(Msg::DecoderRestarted));
+        if let Some(report) = report {
+            if let Some(old) = self
+                .crash
+                .try_update(|crash| crash.replace(report))
+                .flatten()
+            {
+                old.revoke();
+            }
+        }
     }
 
     /// Shows a checked venue and announces it.
@@ -98,6 +115,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
         options: StoredValue::new(options),
         decoder: StoredValue::new_local(decoder),
         photo_decoder: StoredValue::new_local(photo_decoder),
+        crash: RwSignal::new(None),
     };
     provide_context(ctx);
     if let Some(check) = venue_from_location(&ctx) {
@@ -113,6 +131,9 @@ pub fn App(options: MountOptions) -> impl IntoView {
     on_cleanup(move || {
         ctx.decoder.try_with_value(Decoder::terminate);
         ctx.photo_decoder.try_with_value(Decoder::terminate);
+        if let Some(report) = ctx.crash.try_get_untracked().flatten() {
+            report.revoke();
+        }
     });
 
     let page = move || match ctx.screen.get() {
@@ -132,6 +153,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
                 {move || ctx.status.get().map(|msg| ctx.t(msg))}
             </p>
             <main class="vaora-page">{page}</main>
+            <CrashNotice/>
         </div>
     }
 }

@@ -1,7 +1,7 @@
 //! The page side of a decoder worker (`scan-worker.js` for frames, `photo-worker.js` for
 //! photos; each runs rqrr in its own wasm instance). A panic in rqrr traps only the worker: it
 //! reports `crashed`, is dropped, and a fresh one is started on the next request, so the page
-//! keeps working.
+//! keeps working. The image it trapped on comes back as a [`CrashReport`] the visitor may save.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -29,11 +29,44 @@ pub struct Code {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeFailure {
     /// The decoder trapped on this image; a new worker will be started.
-    Crashed,
+    Crashed(Option<CrashReport>),
     /// The image could not be read (e.g. not a PNG/JPEG); the worker's error code.
     Unreadable(String),
     /// The worker could not be started or died.
     Unavailable,
+}
+
+/// The image a decoder trapped on, held by the page as an object URL so the visitor can save it
+/// (nothing is sent anywhere). Whoever drops it from view calls [`CrashReport::revoke`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CrashReport {
+    /// `blob:` URL of the image.
+    pub url: String,
+    /// Suggested file name, e.g. `vaora-crash-1763900000000.png`.
+    pub file_name: String,
+}
+
+impl CrashReport {
+    /// The worker's `report` Blob (`worker-host.js`), if it sent one.
+    fn from_blob(report: &JsValue) -> Option<Self> {
+        let blob = report.dyn_ref::<web_sys::Blob>()?;
+        let url = web_sys::Url::create_object_url_with_blob(blob).ok()?;
+        let extension = match blob.type_().as_str() {
+            "image/png" => "png",
+            "image/jpeg" => "jpg",
+            _ => "bin",
+        };
+        let stamp = js_sys::Date::now() as u64;
+        Some(Self {
+            url,
+            file_name: format!("vaora-crash-{stamp}.{extension}"),
+        })
+    }
+
+    /// Frees the image.
+    pub fn revoke(&self) {
+        let _ = web_sys::Url::revoke_object_url(&self.url);
+    }
 }
 
 type Reply = oneshot::Sender<Result<Vec<Code>, DecodeFailure>>;
@@ -170,16 +203,22 @@ impl Inner {
         let Some(id) = get(data, "id").as_f64().map(|id| id as u32) else {
             return; // `{ ready: true }` and other notices
         };
-        let result = if get(data, "crashed").is_truthy() {
-            Err(DecodeFailure::Crashed)
-        } else if let Some(code) = get(data, "error").as_string() {
-            Err(DecodeFailure::Unreadable(code))
-        } else {
-            Ok(codes(&get(data, "results")))
-        };
-        let crashed = result == Err(DecodeFailure::Crashed);
-        if let Some(reply) = self.pending.borrow_mut().remove(&id) {
-            let _ = reply.send(result);
+        let crashed = get(data, "crashed").is_truthy();
+        // Built only for a request still waiting, so no object URL is left unowned.
+        let reply = self.pending.borrow_mut().remove(&id);
+        if let Some(reply) = reply {
+            let result = if crashed {
+                Err(DecodeFailure::Crashed(CrashReport::from_blob(&get(
+                    data, "report",
+                ))))
+            } else if let Some(code) = get(data, "error").as_string() {
+                Err(DecodeFailure::Unreadable(code))
+            } else {
+                Ok(codes(&get(data, "results")))
+            };
+            if let Err(Err(DecodeFailure::Crashed(Some(report)))) = reply.send(result) {
+                report.revoke(); // the page stopped waiting
+            }
         }
         if crashed {
             self.crashes.set(self.crashes.get() + 1);

@@ -12,8 +12,11 @@
 //                                                 payload is not text in a known charset
 //        { id, error: '<code>' }                  ordinary failure (e.g. 'unreadable_image',
 //                                                 'unknown_kind' for a kind this worker lacks)
-//        { id, crashed: true, message }           the wasm trapped (a Rust panic); this
-//                                                 worker then closes: start a new one
+//        { id, crashed: true, message, report }   the wasm trapped (a Rust panic); this
+//                                                 worker then closes: start a new one.
+//                                                 report: the image it trapped on, a Blob
+//                                                 (frames as PNG, photos as picked) or null,
+//                                                 for the visitor to save and report
 //        { error: 'init_failed', message }        the decoder could not be loaded; every
 //                                                 queued request gets { id, error: 'init_failed' }
 // Requests that arrive before the decoder is loaded are queued and answered in order.
@@ -65,8 +68,10 @@ export function serve(ready, decoders) {
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) {
         dead = true;
-        self.postMessage({ id, crashed: true, message: describe(err) });
-        self.close();
+        crashReport(request).then((report) => {
+          self.postMessage({ id, crashed: true, message: describe(err), report });
+          self.close();
+        });
         return;
       }
       // Rust's JsError carries a bare ScanError code as its message.
@@ -99,6 +104,29 @@ function decodeRuns(bytes, runs) {
   } catch {
     return null;
   }
+}
+
+// The image a trap happened on, as a file the visitor may save and send: wasm-bindgen copied the
+// request's bytes into wasm memory, so the transferred buffer is still intact here. Camera frames
+// become a PNG (OffscreenCanvas; null where the browser has none), photos stay as picked.
+async function crashReport(request) {
+  try {
+    const bytes = bytesOf(request?.data);
+    if (request?.kind !== 'frame') return new Blob([bytes], { type: photoType(bytes) });
+    const { width, height } = request;
+    const pixels = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const canvas = new OffscreenCanvas(width, height);
+    canvas.getContext('2d').putImageData(new ImageData(pixels, width, height), 0, 0);
+    return await canvas.convertToBlob({ type: 'image/png' });
+  } catch {
+    return null;
+  }
+}
+
+function photoType(bytes) {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  return 'application/octet-stream';
 }
 
 // A missing or wrong-typed payload becomes an empty buffer, which Rust rejects with a code.

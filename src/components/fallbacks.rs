@@ -112,7 +112,10 @@ async fn decode_photo(
         .ok_or(Msg::PhotoUnreadable)?;
     let decoder = ctx.photo_decoder.get_value();
     let codes = decoder.decode_file(buffer).await.map_err(|err| match err {
-        DecodeFailure::Crashed => Msg::DecoderRestarted,
+        DecodeFailure::Crashed(report) => {
+            ctx.decoder_crashed(report);
+            Msg::DecoderRestarted
+        }
         DecodeFailure::Unreadable(_) | DecodeFailure::Unavailable => Msg::PhotoUnreadable,
     })?;
     if codes.is_empty() {

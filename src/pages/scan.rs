@@ -286,7 +286,7 @@ impl Session {
             }
             match outcome {
                 Ok(codes) => self.on_codes(ctx, &codes, foreign),
-                Err(DecodeFailure::Crashed) => ctx.status.set(Some(Msg::DecoderRestarted)),
+                Err(DecodeFailure::Crashed(report)) => ctx.decoder_crashed(report),
                 Err(_) => {}
             }
         });

@@ -4,7 +4,7 @@
 // TextDecoder, since the wasm carries no Shift_JIS table).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   serverPerFile, testkit, launch, byTest, scanVenue, expectGenuineVenue,
@@ -22,6 +22,21 @@ self.onmessage = (event) => {
   self.close();
 };
 self.postMessage({ ready: true });
+`;
+
+// The real worker-host.js around a wasm module whose one function is `unreachable`: every frame
+// traps the engine for real (a WebAssembly.RuntimeError, as a Rust panic does in release builds),
+// so the crash path under test is the shipped one, not a stand-in.
+const GENUINELY_TRAPPING_WORKER = `
+import { serve } from './worker-host.js';
+const trap = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // one type: () -> ()
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x07, 0x08, 0x01, 0x04, 0x74, 0x72, 0x61, 0x70, 0x00, 0x00, // exported as "trap"
+  0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b, // body: unreachable
+]))).exports.trap;
+serve(Promise.resolve(), { frame: () => trap() });
 `;
 
 const env = serverPerFile();
@@ -47,6 +62,55 @@ test('a decoder that traps is replaced and the page keeps working', async () => 
     await byTest(page, 'photo').setInputFiles(good);
     await expectGenuineVenue(page);
     assert.equal(served, 2, 'a second worker was started');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the camera frame a decoder trapped on can be saved, and is that frame', async () => {
+  const clip = join(env.dir, 'crash.y4m');
+  testkit('clip', '--text', env.server.posterUrl, '--width', '640', '--height', '480',
+    '--frames', '10', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  let trapping = true;
+  let served = 0;
+  await page.route('**/scan-worker.js', (route) => {
+    served += 1;
+    return trapping
+      ? route.fulfill({ contentType: 'text/javascript', body: GENUINELY_TRAPPING_WORKER })
+      : route.continue();
+  });
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    const report = byTest(page, 'crash-report');
+    await report.waitFor({ timeout: 20_000 });
+    assert.match(await report.textContent(), /chỉ được lưu trên máy của bạn/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      byTest(page, 'crash-save').click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^vaora-crash-\d+\.png$/);
+    const saved = join(env.dir, 'crash-frame.png');
+    await download.saveAs(saved);
+    const png = readFileSync(saved);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // IHDR: the scan region the worker was given (cover-fit, 10 % inset of 640x480).
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [512, 384]);
+    assert.ok(served >= 2, `the trapping worker was replaced after each crash (${served} started)`);
+
+    // The real decoder comes back: the camera reads the poster, and the offer stays until dismissed.
+    trapping = false;
+    await expectGenuineVenue(page);
+    assert.ok(await report.isVisible(), 'the saved-image offer outlives the scan screen');
+    await byTest(page, 'crash-dismiss').click();
+    await report.waitFor({ state: 'detached', timeout: 5_000 });
+
+    // What was saved is the very frame: the photo decoder reads the poster in it.
+    await page.goto(env.server.url);
+    await byTest(page, 'photo').setInputFiles(saved);
+    await expectGenuineVenue(page);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
