@@ -13,6 +13,7 @@ mod bench_decode;
 mod bench_first_decode;
 mod bench_size;
 mod build;
+mod postgres;
 mod run;
 mod sizes;
 mod test;

@@ -6,6 +6,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use crate::build::{self, Profile};
+use crate::postgres::TempPostgres;
 use crate::{root, tools};
 
 /// Crates that are compiled to wasm32 and must also pass clippy there.
@@ -22,7 +23,8 @@ const WASM_CRATES: [&str; 10] = [
     "vaora-scan",
 ];
 
-/// fmt → clippy (native and wasm32) → native tests → release build → browser end-to-end tests.
+/// fmt → clippy (native and wasm32) → native tests (with a throw-away PostgreSQL) → release
+/// build → browser end-to-end tests.
 pub fn test_all() -> Result<()> {
     let root = root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -48,8 +50,18 @@ pub fn test_all() -> Result<()> {
     wasm_clippy.extend(WASM_CRATES);
     wasm_clippy.extend(["--", "-D", "warnings"]);
     tools::run(&root, &cargo, &wasm_clippy)?;
-    step("native tests");
-    tools::run(&root, &cargo, &["test", "--workspace"])?;
+    step("native tests (SQLite and PostgreSQL stores)");
+    let postgres = TempPostgres::start()?;
+    let status = Command::new(&cargo)
+        .args(["test", "--workspace"])
+        .current_dir(&root)
+        .env("VAORA_TEST_DATABASE_URL", postgres.url())
+        .status()
+        .context("cannot start cargo")?;
+    drop(postgres);
+    if !status.success() {
+        bail!("native tests failed ({status})");
+    }
 
     step("release build of the app");
     let pkg = build::build(Profile::Release)?;

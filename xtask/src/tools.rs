@@ -1,5 +1,5 @@
 //! Running commands and making sure the tools the build needs are present: the wasm32 target,
-//! npm dev packages from the committed lockfile, Debian's Chromium.
+//! npm dev packages from the committed lockfile, Debian's Chromium (and PostgreSQL, `postgres.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,18 +81,27 @@ pub fn ensure_chromium() -> Result<PathBuf> {
     if debian.exists() {
         return Ok(debian);
     }
-    let is_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
-    if !is_root {
+    if !is_root() {
         bail!(
             "Chromium is needed for the browser tests: install Debian's `chromium` package \
              (sudo apt-get install chromium) or set VAORA_CHROMIUM to a Chromium binary"
         );
     }
     eprintln!("xtask: installing Debian chromium (apt-get)");
-    run(Path::new("."), "apt-get", &["update", "-q"])?;
-    let install = ["install", "-y", "-q", "chromium"];
-    // dpkg sometimes complains of a missing archive on the first try; once more is enough.
-    run(Path::new("."), "apt-get", &install)
-        .or_else(|_| run(Path::new("."), "apt-get", &install))?;
+    apt_install(&["chromium"])?;
     Ok(debian)
+}
+
+/// Whether this process runs as root (and may install Debian packages).
+pub fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// `apt-get install` of Debian packages (as root).
+pub fn apt_install(packages: &[&str]) -> Result<()> {
+    run(Path::new("."), "apt-get", &["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(packages);
+    // dpkg sometimes complains of a missing archive on the first try; once more is enough.
+    run(Path::new("."), "apt-get", &install).or_else(|_| run(Path::new("."), "apt-get", &install))
 }

@@ -12,6 +12,7 @@ use vaora_protocol::venue_code::VenueSigner;
 
 use crate::routes;
 use crate::store::Store;
+use crate::verified::VerifiedCodes;
 
 /// Largest accepted check-in body: a declaration is well under 2 KiB.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -24,6 +25,22 @@ pub struct AppState {
     pub admin_token: Arc<str>,
     /// Base URL written into poster links (e.g. `http://127.0.0.1:8080`).
     pub public_url: Arc<str>,
+    /// Venue codes this server's key signed, with their signature checks remembered.
+    pub codes: Arc<VerifiedCodes>,
+}
+
+impl AppState {
+    /// State for a server that signs with `signer` and accepts the codes it signed.
+    pub fn new(store: Store, signer: VenueSigner, admin_token: &str, public_url: &str) -> Self {
+        let codes = VerifiedCodes::new(vec![signer.trusted_key()]);
+        Self {
+            store,
+            signer: Arc::new(signer),
+            admin_token: admin_token.into(),
+            public_url: public_url.into(),
+            codes: Arc::new(codes),
+        }
+    }
 }
 
 /// Server time in unix milliseconds.

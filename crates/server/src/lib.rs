@@ -1,4 +1,5 @@
-//! Vaora reference backend: the check-in protocol v1 over axum, stored in SQLite.
+//! Vaora reference backend: the check-in protocol v1 over axum, stored in SQLite or
+//! PostgreSQL ([`store`]).
 //!
 //! One `Router` built in [`app::router`], shared state in [`app::AppState`], one error type
 //! ([`error::ApiFailure`]) that renders the protocol's single error shape.
@@ -11,3 +12,4 @@ pub mod routes;
 pub mod security;
 pub mod seed;
 pub mod store;
+pub mod verified;

@@ -1,15 +1,15 @@
-//! `vaora-server`: runs the reference backend on one machine with an embedded SQLite file.
+//! `vaora-server`: runs the reference backend, on an embedded SQLite file (one machine) or on a
+//! PostgreSQL database shared by several server processes.
 
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::Parser;
 use vaora_protocol::venue_code;
 use vaora_server::app::{router, AppState};
-use vaora_server::store::Store;
+use vaora_server::store;
 use vaora_server::{keys, seed};
 
 /// Vaora reference check-in server.
@@ -22,6 +22,13 @@ struct Options {
     /// SQLite database file, created on first run; the signing key is kept beside it.
     #[arg(long, env = "VAORA_DB", default_value = "data/vaora.sqlite")]
     db: PathBuf,
+    /// PostgreSQL instead of SQLite (`postgres://user@host/db`); needs --signing-key and
+    /// --admin-token, which every server process on that database must share.
+    #[arg(long, env = "VAORA_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// The Ed25519 venue-code signing key; created on first run. Default: beside --db.
+    #[arg(long, env = "VAORA_SIGNING_KEY")]
+    signing_key: Option<PathBuf>,
     /// Folder with the built app (`pkg/`) to serve; the API alone when absent.
     #[arg(long = "static", env = "VAORA_STATIC")]
     static_dir: Option<PathBuf>,
@@ -48,19 +55,43 @@ async fn main() -> ExitCode {
 }
 
 async fn run(options: Options) -> Result<(), String> {
-    if let Some(parent) = options.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-    }
-    let store =
-        Store::open(&options.db).map_err(|err| format!("{}: {err}", options.db.display()))?;
-    let key_path = keys::key_path_for(&options.db);
+    let admin_token = options.admin_token.filter(|token| !token.is_empty());
+    let (store, database, key_path, admin_token) = match &options.database_url {
+        Some(url) => {
+            let key_path = options.signing_key.clone().ok_or(
+                "--database-url needs --signing-key FILE: every server process must sign with the same key",
+            )?;
+            let admin_token = admin_token.ok_or(
+                "--database-url needs --admin-token (or VAORA_ADMIN_TOKEN), the same for every server process",
+            )?;
+            let store = store::open(url)
+                .await
+                .map_err(|err| format!("PostgreSQL: {err}"))?;
+            (store, "PostgreSQL".to_owned(), key_path, admin_token)
+        }
+        None => {
+            let db = &options.db;
+            if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+            }
+            let location = db.to_str().ok_or("--db must be a UTF-8 path")?;
+            let store = store::open(location)
+                .await
+                .map_err(|err| format!("{}: {err}", db.display()))?;
+            let key_path = options
+                .signing_key
+                .clone()
+                .unwrap_or_else(|| keys::key_path_for(db));
+            let admin_token = match admin_token {
+                Some(token) => token,
+                None => admin_token_beside(db)?,
+            };
+            (store, db.display().to_string(), key_path, admin_token)
+        }
+    };
     let signer = keys::load_or_create(&key_path)
         .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
-    let admin_token = match options.admin_token {
-        Some(token) if !token.is_empty() => token,
-        _ => admin_token_beside(&options.db)?,
-    };
 
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
@@ -74,6 +105,7 @@ async fn run(options: Options) -> Result<(), String> {
     println!("  app:       {public_url}/");
     if options.seed_demo {
         let demo = seed::ensure_demo_venue(&store, &signer)
+            .await
             .map_err(|err| format!("seeding the demo venue: {err}"))?;
         let code = demo.short_code.as_str();
         println!(
@@ -87,7 +119,7 @@ async fn run(options: Options) -> Result<(), String> {
             demo.short_code.display()
         );
     }
-    println!("  database:  {}", options.db.display());
+    println!("  database:  {database}");
     println!(
         "  key:       {} (kid {})",
         key_path.display(),
@@ -95,12 +127,7 @@ async fn run(options: Options) -> Result<(), String> {
     );
     println!("listening on http://{addr}");
 
-    let state = AppState {
-        store,
-        signer: Arc::new(signer),
-        admin_token: admin_token.into(),
-        public_url: public_url.into(),
-    };
+    let state = AppState::new(store, signer, &admin_token, &public_url);
     axum::serve(listener, router(state, options.static_dir))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -10,13 +10,13 @@ use crate::store::{Store, StoreError, VenueRow};
 pub const DEFAULT_VALID_DAYS: u32 = 365;
 
 /// Registers a venue: picks its id and short code, signs its venue code, stores it.
-pub fn register_venue(
+pub async fn register_venue(
     store: &Store,
     signer: &VenueSigner,
     name: &str,
     unit_code: &str,
 ) -> Result<VenueRow, StoreError> {
-    let id = store.next_venue_id()?;
+    let id = store.allocate_venue_id().await?;
     let mut random = [0u8; 5];
     getrandom::fill(&mut random).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     let now = now_ms();
@@ -38,14 +38,17 @@ pub fn register_venue(
         unit_code: unit_code.to_owned(),
         venue_code,
     };
-    store.insert_venue(&venue, now)?;
+    store.insert_venue(venue.clone(), now).await?;
     Ok(venue)
 }
 
 /// The demo venue seeded on first run: a market in Mỹ Đức (Hà Nội, unit code 01).
-pub fn ensure_demo_venue(store: &Store, signer: &VenueSigner) -> Result<VenueRow, StoreError> {
-    match store.first_venue()? {
+pub async fn ensure_demo_venue(
+    store: &Store,
+    signer: &VenueSigner,
+) -> Result<VenueRow, StoreError> {
+    match store.first_venue().await? {
         Some(venue) => Ok(venue),
-        None => register_venue(store, signer, "Chợ Mỹ Đức", "01"),
+        None => register_venue(store, signer, "Chợ Mỹ Đức", "01").await,
     }
 }

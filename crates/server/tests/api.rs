@@ -11,7 +11,7 @@ use tower::ServiceExt;
 use vaora_protocol::venue_code::{VenueClaims, VenueSigner};
 use vaora_server::app::{router, AppState, MAX_BODY_BYTES};
 use vaora_server::seed;
-use vaora_server::store::Store;
+use vaora_server::store::{self, Store};
 
 struct Harness {
     app: Router,
@@ -24,17 +24,22 @@ struct Harness {
 
 const ADMIN: &str = "test-admin-token";
 
-fn harness() -> Harness {
+async fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(&dir.path().join("vaora.sqlite")).expect("open store");
+    let path = dir.path().join("vaora.sqlite");
+    let store = store::open(path.to_str().expect("utf-8 temp path"))
+        .await
+        .expect("open store");
     let signer = Arc::new(VenueSigner::generate());
-    let venue = seed::ensure_demo_venue(&store, &signer).expect("demo venue");
-    let state = AppState {
-        store: store.clone(),
-        signer: signer.clone(),
-        admin_token: ADMIN.into(),
-        public_url: "http://vaora.test".into(),
-    };
+    let venue = seed::ensure_demo_venue(&store, &signer)
+        .await
+        .expect("demo venue");
+    let state = AppState::new(
+        store.clone(),
+        VenueSigner::from_seed(&signer.seed()),
+        ADMIN,
+        "http://vaora.test",
+    );
     Harness {
         app: router(state, None),
         store,
@@ -89,7 +94,7 @@ const ID: &str = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 
 #[tokio::test]
 async fn a_checkin_is_stored_once_and_replays_answer_the_same() {
-    let h = harness();
+    let h = harness().await;
     let body = checkin_body(ID, &h.venue_code).to_string();
     let (status, first, replayed) = send(&h.app, post_json("/v1/checkins", body.clone())).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
@@ -101,7 +106,7 @@ async fn a_checkin_is_stored_once_and_replays_answer_the_same() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(replayed.as_deref(), Some("true"));
     assert_eq!(first, second, "a replay gets the same answer");
-    assert_eq!(h.store.checkin_count().expect("count"), 1);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 1);
 
     // The stored declaration is the normalised one, readable with the admin token only.
     let read = |token: &str| {
@@ -121,7 +126,7 @@ async fn a_checkin_is_stored_once_and_replays_answer_the_same() {
 
 #[tokio::test]
 async fn the_same_id_with_other_content_is_a_conflict() {
-    let h = harness();
+    let h = harness().await;
     let body = checkin_body(ID, &h.venue_code);
     let (status, _, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -130,12 +135,12 @@ async fn the_same_id_with_other_content_is_a_conflict() {
     let (status, err, _) = send(&h.app, post_json("/v1/checkins", other.to_string())).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(err["code"], "idempotency_conflict");
-    assert_eq!(h.store.checkin_count().expect("count"), 1);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 1);
 }
 
 #[tokio::test]
 async fn invalid_declarations_are_refused_field_by_field() {
-    let h = harness();
+    let h = harness().await;
     let mut body = checkin_body(ID, &h.venue_code);
     body["declaration"]["phone"] = json!("12345");
     body["declaration"]["consent"] = json!(false);
@@ -151,12 +156,12 @@ async fn invalid_declarations_are_refused_field_by_field() {
         .map(|f| f["field"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(fields, ["phone", "consent"]);
-    assert_eq!(h.store.checkin_count().expect("count"), 0);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 0);
 }
 
 #[tokio::test]
 async fn malformed_json_unknown_fields_and_wrong_types_are_400() {
-    let h = harness();
+    let h = harness().await;
     let mut unknown = checkin_body(ID, &h.venue_code);
     unknown["extra"] = json!(1);
     let mut wrong_type = checkin_body(ID, &h.venue_code);
@@ -170,23 +175,23 @@ async fn malformed_json_unknown_fields_and_wrong_types_are_400() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
         assert_eq!(err["code"], "invalid_json");
     }
-    assert_eq!(h.store.checkin_count().expect("count"), 0);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 0);
 }
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_413() {
-    let h = harness();
+    let h = harness().await;
     let mut body = checkin_body(ID, &h.venue_code);
     body["declaration"]["full_name"] = json!("A".repeat(MAX_BODY_BYTES));
     let (status, err, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(err["code"], "body_too_large");
-    assert_eq!(h.store.checkin_count().expect("count"), 0);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 0);
 }
 
 #[tokio::test]
 async fn a_genuine_code_for_an_unknown_venue_is_404() {
-    let h = harness();
+    let h = harness().await;
     let claims = VenueClaims {
         venue_id: 9_999,
         unit_code: "01".into(),
@@ -207,7 +212,7 @@ async fn a_genuine_code_for_an_unknown_venue_is_404() {
 
 #[tokio::test]
 async fn a_forged_venue_code_cannot_be_checked_in() {
-    let h = harness();
+    let h = harness().await;
     let forger = VenueSigner::generate();
     let claims = VenueClaims {
         venue_id: 1,
@@ -237,12 +242,12 @@ async fn a_forged_venue_code_cannot_be_checked_in() {
     assert!(err["message"]
         .as_str()
         .is_some_and(|m| m.contains("bad_signature")));
-    assert_eq!(h.store.checkin_count().expect("count"), 0);
+    assert_eq!(h.store.checkin_count().await.expect("count"), 0);
 }
 
 #[tokio::test]
 async fn venues_are_found_by_short_code_in_any_typing() {
-    let h = harness();
+    let h = harness().await;
     let typed = format!("{}-{}", &h.short_code[..4], &h.short_code[4..]).to_lowercase();
     let get = |path: String| Request::get(path).body(Body::empty()).expect("request");
     let (status, venue, _) = send(&h.app, get(format!("/v1/venues/{typed}"))).await;
@@ -258,7 +263,7 @@ async fn venues_are_found_by_short_code_in_any_typing() {
 
 #[tokio::test]
 async fn responses_carry_a_strict_content_security_policy() {
-    let h = harness();
+    let h = harness().await;
     let response = h
         .app
         .clone()

@@ -46,7 +46,7 @@ pub const MAX_PAYLOAD_CHARS: usize = 512;
 /// How far in the future `issued_at` may be, absorbing wrong phone clocks.
 pub const CLOCK_SKEW_SECS: u64 = 600;
 
-/// Parses and fully verifies a payload.
+/// Parses and fully verifies a payload: [`verify_signature`], then [`check_validity`].
 ///
 /// Checks, in order: structure, that a trusted key has the code's key id
 /// (`UnknownKey`), the signature (`BadSignature`), then the validity window
@@ -55,6 +55,18 @@ pub fn verify(
     payload: &str,
     trusted: &[TrustedKey],
     now_unix: u64,
+) -> Result<VenueClaims, VenueCodeError> {
+    let claims = verify_signature(payload, trusted)?;
+    check_validity(&claims, now_unix)?;
+    Ok(claims)
+}
+
+/// Parses a payload and checks its signature by a trusted key, not its validity window. Its
+/// result may be cached by payload (a server sees the same venue's code many times); the
+/// window must still be checked on every use with [`check_validity`].
+pub fn verify_signature(
+    payload: &str,
+    trusted: &[TrustedKey],
 ) -> Result<VenueClaims, VenueCodeError> {
     let decoded = wire::decode(payload)?;
     let claims = decoded.claims;
@@ -82,14 +94,18 @@ pub fn verify(
     if !signed {
         return Err(VenueCodeError::BadSignature);
     }
+    Ok(claims)
+}
 
+/// Whether signed claims are valid at `now_unix` seconds (`NotYetValid`, `Expired`).
+pub fn check_validity(claims: &VenueClaims, now_unix: u64) -> Result<(), VenueCodeError> {
     if claims.issued_at > now_unix.saturating_add(CLOCK_SKEW_SECS) {
         return Err(VenueCodeError::NotYetValid);
     }
     if claims.expires_at().is_some_and(|end| now_unix > end) {
         return Err(VenueCodeError::Expired);
     }
-    Ok(claims)
+    Ok(())
 }
 
 /// Parses structure only, without checking the signature.

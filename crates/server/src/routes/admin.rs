@@ -5,7 +5,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use vaora_protocol::api::error_code;
 
-use super::blocking;
 use crate::app::AppState;
 use crate::error::ApiFailure;
 use crate::store::CheckInRow;
@@ -45,7 +44,9 @@ pub async fn checkin(
         )
     };
     let id = uuid::Uuid::parse_str(&id).map_err(|_| not_found())?;
-    blocking(&state.store, move |store| store.checkin_by_id(id))
+    state
+        .store
+        .checkin_by_id(id)
         .await?
         .map(Json)
         .ok_or_else(not_found)

@@ -5,12 +5,10 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use vaora_protocol::api::{error_code, CheckInRequest};
-use vaora_protocol::venue_code;
 
-use super::blocking;
 use crate::app::{now_ms, AppState};
 use crate::error::{ApiFailure, ApiJson};
-use crate::store::InsertOutcome;
+use crate::store::{InsertOutcome, NewCheckIn};
 
 /// Set on the answer to a retried request that was already stored.
 pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
@@ -21,40 +19,43 @@ pub async fn create(
     ApiJson(request): ApiJson<CheckInRequest>,
 ) -> Result<Response, ApiFailure> {
     let now = now_ms();
-    let claims = venue_code::verify(
-        &request.venue_code,
-        &[state.signer.trusted_key()],
-        (now / 1000) as u64,
-    )
-    .map_err(|err| {
-        ApiFailure::new(
-            StatusCode::BAD_REQUEST,
-            error_code::VENUE_CODE_INVALID,
-            format!("venue code rejected: {} ({err})", err.code()),
-        )
-    })?;
+    let claims = state
+        .codes
+        .verify(&request.venue_code, (now / 1000) as u64)
+        .map_err(|err| {
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                error_code::VENUE_CODE_INVALID,
+                format!("venue code rejected: {} ({err})", err.code()),
+            )
+        })?;
 
     let declaration = request.declaration.normalized();
     let year = current_year(now);
     declaration.validate(year).map_err(ApiFailure::validation)?;
 
-    let venue = blocking(&state.store, move |store| {
-        store.venue_by_id(claims.venue_id)
-    })
-    .await?
-    .ok_or_else(|| {
-        ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            error_code::VENUE_NOT_FOUND,
-            "this venue is not registered here",
-        )
-    })?;
+    let venue = state
+        .store
+        .venue_by_id(claims.venue_id)
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                error_code::VENUE_NOT_FOUND,
+                "this venue is not registered here",
+            )
+        })?;
 
-    let (id, client_time) = (request.id, request.client_time);
-    let outcome = blocking(&state.store, move |store| {
-        store.insert_checkin(&venue, id, &declaration, client_time, now)
-    })
-    .await?;
+    let outcome = state
+        .store
+        .insert_checkin(NewCheckIn {
+            id: request.id,
+            venue,
+            declaration,
+            client_time: request.client_time,
+            received_at: now,
+        })
+        .await?;
     match outcome {
         InsertOutcome::Created(receipt) => Ok((StatusCode::CREATED, Json(receipt)).into_response()),
         InsertOutcome::Replayed(receipt) => Ok((

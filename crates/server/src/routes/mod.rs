@@ -11,7 +11,6 @@ use vaora_protocol::api::{error_code, ClientConfig};
 
 use crate::app::AppState;
 use crate::error::ApiFailure;
-use crate::store::{Store, StoreError};
 
 /// Liveness probe.
 pub async fn health() -> Json<serde_json::Value> {
@@ -33,16 +32,4 @@ pub async fn not_found() -> ApiFailure {
         error_code::NOT_FOUND,
         "no such endpoint",
     )
-}
-
-/// Runs a storage call off the async runtime.
-pub(crate) async fn blocking<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ApiFailure> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|_| ApiFailure::internal())?
-        .map_err(ApiFailure::from)
 }

@@ -9,7 +9,6 @@ use vaora_protocol::api::{error_code, VenueLookup};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
-use super::blocking;
 use crate::app::AppState;
 use crate::error::ApiFailure;
 use crate::store::VenueRow;
@@ -22,15 +21,13 @@ async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
             format!("short code: {}", err.code()),
         )
     })?;
-    blocking(&state.store, move |store| store.venue_by_short_code(&code))
-        .await?
-        .ok_or_else(|| {
-            ApiFailure::new(
-                StatusCode::NOT_FOUND,
-                error_code::VENUE_NOT_FOUND,
-                "no venue has this code",
-            )
-        })
+    state.store.venue_by_short_code(code).await?.ok_or_else(|| {
+        ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            error_code::VENUE_NOT_FOUND,
+            "no venue has this code",
+        )
+    })
 }
 
 /// Public venue data including its signed code, which the page verifies itself.

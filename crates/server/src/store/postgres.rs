@@ -1,0 +1,175 @@
+//! The shared store: PostgreSQL through sqlx. Server processes keep no state of their own, so
+//! several can run behind a load balancer on one database. Every statement commits on its own;
+//! PostgreSQL groups the WAL flushes of concurrent commits itself.
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use uuid::Uuid;
+use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::short_code::ShortCode;
+
+use super::{CheckInRow, InsertOutcome, NewCheckIn, Storage, StoreError, VenueRow};
+
+/// Connections per server process; several processes share the database's limit.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// Whether `location` names a PostgreSQL database rather than a SQLite file.
+pub fn is_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects and brings the schema up to date (migrations are embedded in the binary and
+    /// applied under PostgreSQL's advisory lock, so replicas starting together are safe).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|err| StoreError::Postgres(err.into()))?;
+        Ok(Self { pool })
+    }
+}
+
+fn venue_row(row: &PgRow) -> Result<VenueRow, StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let short: String = row.try_get("short_code")?;
+    let short_code = ShortCode::parse(&short)
+        .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?;
+    Ok(VenueRow {
+        id: id as u64,
+        short_code,
+        name: row.try_get("name")?,
+        unit_code: row.try_get("unit_code")?,
+        venue_code: row.try_get("venue_code")?,
+    })
+}
+
+const VENUE_COLUMNS: &str = "SELECT id, short_code, name, unit_code, venue_code FROM venues";
+
+#[async_trait]
+impl Storage for PostgresStore {
+    async fn allocate_venue_id(&self) -> Result<u64, StoreError> {
+        let id: i64 = sqlx::query_scalar("SELECT nextval('venue_ids')")
+            .fetch_one(&self.pool)
+            .await?;
+        u64::try_from(id).map_err(|_| StoreError::Corrupt("venue id sequence".into()))
+    }
+
+    async fn insert_venue(&self, venue: VenueRow, created_at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(venue.id as i64)
+        .bind(venue.short_code.as_str())
+        .bind(&venue.name)
+        .bind(&venue.unit_code)
+        .bind(&venue.venue_code)
+        .bind(created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn first_venue(&self) -> Result<Option<VenueRow>, StoreError> {
+        let row = sqlx::query(&format!("{VENUE_COLUMNS} ORDER BY id LIMIT 1"))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(venue_row).transpose()
+    }
+
+    async fn venue_by_id(&self, id: u64) -> Result<Option<VenueRow>, StoreError> {
+        let row = sqlx::query(&format!("{VENUE_COLUMNS} WHERE id = $1"))
+            .bind(id as i64)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(venue_row).transpose()
+    }
+
+    async fn venue_by_short_code(&self, code: ShortCode) -> Result<Option<VenueRow>, StoreError> {
+        let row = sqlx::query(&format!("{VENUE_COLUMNS} WHERE short_code = $1"))
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(venue_row).transpose()
+    }
+
+    async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
+        let declaration = checkin.declaration_json()?;
+        // A concurrent insert of the same id waits on the primary key until the first commits,
+        // then does nothing; the read below sees the committed row either way.
+        let inserted = sqlx::query(
+            "INSERT INTO checkins (id, venue_id, declaration, client_time, checked_in_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(checkin.id)
+        .bind(checkin.venue.id as i64)
+        .bind(&declaration)
+        .bind(checkin.client_time)
+        .bind(checkin.received_at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(InsertOutcome::Created(checkin.receipt(checkin.received_at)));
+        }
+        let row =
+            sqlx::query("SELECT venue_id, declaration, checked_in_at FROM checkins WHERE id = $1")
+                .bind(checkin.id)
+                .fetch_one(&self.pool)
+                .await?;
+        let venue_id: i64 = row.try_get("venue_id")?;
+        let stored: String = row.try_get("declaration")?;
+        checkin.outcome_of_existing(
+            false,
+            venue_id as u64,
+            &stored,
+            row.try_get("checked_in_at")?,
+        )
+    }
+
+    async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT c.venue_id, v.name, v.unit_code, c.declaration, c.client_time, c.checked_in_at
+             FROM checkins c JOIN venues v ON v.id = c.venue_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let declaration: String = row.try_get("declaration")?;
+        let declaration = serde_json::from_str(&declaration)
+            .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?;
+        let venue_id: i64 = row.try_get("venue_id")?;
+        Ok(Some(CheckInRow {
+            receipt: CheckInReceipt {
+                id,
+                venue_id: venue_id as u64,
+                venue_name: row.try_get("name")?,
+                unit_code: row.try_get("unit_code")?,
+                checked_in_at: row.try_get("checked_in_at")?,
+            },
+            declaration,
+            client_time: row.try_get("client_time")?,
+        }))
+    }
+
+    async fn checkin_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+}

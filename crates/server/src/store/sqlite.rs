@@ -1,0 +1,374 @@
+//! The embedded store: one SQLite file in WAL mode. Every write goes to one writer thread that
+//! commits whatever has queued up meanwhile as one transaction (group commit): under a burst of
+//! check-ins one fsync covers hundreds of them, and none is acknowledged before its commit is on
+//! disk (`synchronous = FULL`). Reads use their own connections, which WAL never blocks.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::short_code::ShortCode;
+
+use super::{CheckInRow, InsertOutcome, NewCheckIn, Storage, StoreError, VenueRow};
+
+/// Most writes in one transaction: bounds the latency a write waits behind the others.
+const MAX_BATCH: usize = 1024;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS venues (
+    id          INTEGER PRIMARY KEY,
+    short_code  TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    unit_code   TEXT NOT NULL,
+    venue_code  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkins (
+    id            TEXT PRIMARY KEY,
+    venue_id      INTEGER NOT NULL REFERENCES venues(id),
+    declaration   TEXT NOT NULL,
+    client_time   INTEGER,
+    checked_in_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checkins_by_venue_time ON checkins(venue_id, checked_in_at);
+CREATE TABLE IF NOT EXISTS counters (
+    name  TEXT PRIMARY KEY,
+    next  INTEGER NOT NULL
+);
+";
+
+/// A write for the writer thread, with where to send its result.
+enum Write {
+    AllocateVenueId(oneshot::Sender<Result<u64, StoreError>>),
+    Venue(VenueRow, i64, oneshot::Sender<Result<(), StoreError>>),
+    CheckIn(
+        Box<NewCheckIn>,
+        oneshot::Sender<Result<InsertOutcome, StoreError>>,
+    ),
+}
+
+/// The SQLite store; cheap to share.
+pub struct SqliteStore {
+    writes: mpsc::Sender<Write>,
+    readers: Arc<[Mutex<Connection>]>,
+    next_reader: AtomicUsize,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file, applies the schema, starts the writer.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let writer = connect(path)?;
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        writer.execute_batch(SCHEMA)?;
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+        let readers = (0..count)
+            .map(|_| connect(path).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (writes, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("vaora-sqlite-writer".into())
+            .spawn(move || write_loop(writer, &queue))
+            .map_err(|_| StoreError::Unavailable)?;
+        Ok(Self {
+            writes,
+            readers: readers.into(),
+            next_reader: AtomicUsize::new(0),
+        })
+    }
+
+    async fn write<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Write,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writes
+            .send(make(reply))
+            .map_err(|_| StoreError::Unavailable)?;
+        answer.await.map_err(|_| StoreError::Unavailable)?
+    }
+
+    /// Runs a read on one of the reader connections, off the async runtime.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let readers = Arc::clone(&self.readers);
+        let index = self.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
+        tokio::task::spawn_blocking(move || {
+            let conn = readers[index].lock().map_err(|_| StoreError::Unavailable)?;
+            f(&conn)
+        })
+        .await
+        .map_err(|_| StoreError::Unavailable)?
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// The writer thread: waits for one write, takes every other one already queued, runs them in
+/// one transaction (each in its own savepoint, so one failing write fails alone), commits, and
+/// only then answers them all. Ends when the store is dropped.
+fn write_loop(mut conn: Connection, queue: &mpsc::Receiver<Write>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(write) => batch.push(write),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut conn, batch);
+    }
+}
+
+/// A write's result, held until the commit that makes it true.
+enum Done {
+    VenueId(
+        oneshot::Sender<Result<u64, StoreError>>,
+        Result<u64, StoreError>,
+    ),
+    Venue(
+        oneshot::Sender<Result<(), StoreError>>,
+        Result<(), StoreError>,
+    ),
+    CheckIn(
+        oneshot::Sender<Result<InsertOutcome, StoreError>>,
+        Result<InsertOutcome, StoreError>,
+    ),
+}
+
+fn commit_batch(conn: &mut Connection, batch: Vec<Write>) {
+    let mut done = Vec::with_capacity(batch.len());
+    let committed = conn
+        .transaction()
+        .map_err(StoreError::from)
+        .and_then(|mut tx| {
+            for write in batch {
+                done.push(apply(&mut tx, write));
+            }
+            tx.commit().map_err(StoreError::from)
+        });
+    for result in done {
+        // A receiver that gave up (client went away) is no error of ours.
+        match (result, &committed) {
+            (Done::VenueId(reply, value), Ok(())) => drop(reply.send(value)),
+            (Done::Venue(reply, value), Ok(())) => drop(reply.send(value)),
+            (Done::CheckIn(reply, value), Ok(())) => drop(reply.send(value)),
+            (Done::VenueId(reply, _), Err(_)) => drop(reply.send(Err(StoreError::Unavailable))),
+            (Done::Venue(reply, _), Err(_)) => drop(reply.send(Err(StoreError::Unavailable))),
+            (Done::CheckIn(reply, _), Err(_)) => drop(reply.send(Err(StoreError::Unavailable))),
+        }
+    }
+}
+
+/// Runs one write in a savepoint of the batch's transaction.
+fn apply(tx: &mut Transaction<'_>, write: Write) -> Done {
+    match write {
+        Write::AllocateVenueId(reply) => Done::VenueId(reply, in_savepoint(tx, allocate_venue_id)),
+        Write::Venue(venue, created_at, reply) => Done::Venue(
+            reply,
+            in_savepoint(tx, |conn| insert_venue(conn, &venue, created_at)),
+        ),
+        Write::CheckIn(checkin, reply) => Done::CheckIn(
+            reply,
+            in_savepoint(tx, |conn| insert_checkin(conn, &checkin)),
+        ),
+    }
+}
+
+fn in_savepoint<T>(
+    tx: &mut Transaction<'_>,
+    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let savepoint = tx.savepoint()?;
+    let result = f(&savepoint)?;
+    savepoint.commit()?;
+    Ok(result)
+}
+
+fn allocate_venue_id(conn: &Connection) -> Result<u64, StoreError> {
+    // Starts after any venue inserted before the counter existed.
+    let next: i64 = conn.query_row(
+        "INSERT INTO counters (name, next)
+             VALUES ('venue_id', (SELECT COALESCE(MAX(id), 0) + 2 FROM venues))
+         ON CONFLICT(name) DO UPDATE SET next = next + 1
+         RETURNING next - 1",
+        [],
+        |row| row.get(0),
+    )?;
+    u64::try_from(next).map_err(|_| StoreError::Corrupt("venue id counter".into()))
+}
+
+fn insert_venue(conn: &Connection, venue: &VenueRow, created_at: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            venue.id as i64,
+            venue.short_code.as_str(),
+            venue.name,
+            venue.unit_code,
+            venue.venue_code,
+            created_at
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_checkin(conn: &Connection, checkin: &NewCheckIn) -> Result<InsertOutcome, StoreError> {
+    let declaration = checkin.declaration_json()?;
+    let id = checkin.id.to_string();
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO checkins (id, venue_id, declaration, client_time, checked_in_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(params![
+            id,
+            checkin.venue.id as i64,
+            declaration,
+            checkin.client_time,
+            checkin.received_at
+        ])?;
+    if inserted == 1 {
+        return Ok(InsertOutcome::Created(checkin.receipt(checkin.received_at)));
+    }
+    let (venue_id, stored, checked_in_at): (i64, String, i64) = conn
+        .prepare_cached("SELECT venue_id, declaration, checked_in_at FROM checkins WHERE id = ?1")?
+        .query_row(params![id], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
+    checkin.outcome_of_existing(false, venue_id as u64, &stored, checked_in_at)
+}
+
+const VENUE_COLUMNS: &str = "SELECT id, short_code, name, unit_code, venue_code FROM venues";
+
+fn venue_where(
+    conn: &Connection,
+    condition: &str,
+    arg: Option<&dyn rusqlite::ToSql>,
+) -> Result<Option<VenueRow>, StoreError> {
+    let sql = format!("{VENUE_COLUMNS} {condition}");
+    let mut statement = conn.prepare_cached(&sql)?;
+    let row = match arg {
+        Some(arg) => statement.query_row([arg], raw_venue).optional()?,
+        None => statement.query_row([], raw_venue).optional()?,
+    };
+    row.map(venue_row).transpose()
+}
+
+type RawVenue = (i64, String, String, String, String);
+
+fn raw_venue(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawVenue> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    ))
+}
+
+fn venue_row((id, short, name, unit_code, venue_code): RawVenue) -> Result<VenueRow, StoreError> {
+    let short_code = ShortCode::parse(&short)
+        .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?;
+    Ok(VenueRow {
+        id: id as u64,
+        short_code,
+        name,
+        unit_code,
+        venue_code,
+    })
+}
+
+#[async_trait]
+impl Storage for SqliteStore {
+    async fn allocate_venue_id(&self) -> Result<u64, StoreError> {
+        self.write(Write::AllocateVenueId).await
+    }
+
+    async fn insert_venue(&self, venue: VenueRow, created_at: i64) -> Result<(), StoreError> {
+        self.write(|reply| Write::Venue(venue, created_at, reply))
+            .await
+    }
+
+    async fn first_venue(&self) -> Result<Option<VenueRow>, StoreError> {
+        self.read(|conn| venue_where(conn, "ORDER BY id LIMIT 1", None))
+            .await
+    }
+
+    async fn venue_by_id(&self, id: u64) -> Result<Option<VenueRow>, StoreError> {
+        self.read(move |conn| venue_where(conn, "WHERE id = ?1", Some(&(id as i64))))
+            .await
+    }
+
+    async fn venue_by_short_code(&self, code: ShortCode) -> Result<Option<VenueRow>, StoreError> {
+        self.read(move |conn| venue_where(conn, "WHERE short_code = ?1", Some(&code.as_str())))
+            .await
+    }
+
+    async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
+        self.write(|reply| Write::CheckIn(Box::new(checkin), reply))
+            .await
+    }
+
+    async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(
+                    "SELECT c.venue_id, v.name, v.unit_code, c.declaration, c.client_time,
+                            c.checked_in_at
+                     FROM checkins c JOIN venues v ON v.id = c.venue_id WHERE c.id = ?1",
+                )?
+                .query_row(params![id.to_string()], |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                        row.get::<_, String>(3)?,
+                        row.get::<_, Option<i64>>(4)?,
+                        row.get::<_, i64>(5)?,
+                    ))
+                })
+                .optional()?;
+            row.map(
+                |(venue_id, venue_name, unit_code, declaration, client_time, checked_in_at)| {
+                    let declaration = serde_json::from_str(&declaration)
+                        .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?;
+                    Ok(CheckInRow {
+                        receipt: CheckInReceipt {
+                            id,
+                            venue_id: venue_id as u64,
+                            venue_name,
+                            unit_code,
+                            checked_in_at,
+                        },
+                        declaration,
+                        client_time,
+                    })
+                },
+            )
+            .transpose()
+        })
+        .await
+    }
+
+    async fn checkin_count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            let n: i64 = conn.query_row("SELECT COUNT(*) FROM checkins", [], |row| row.get(0))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+}
