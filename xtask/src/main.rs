@@ -7,10 +7,12 @@
 //! - `bench-decode`  corpus decode rate: Vaora vs rqrr vs zxing-cpp
 //! - `bench-browser`  per-frame decode time in Chromium: Vaora vs zxing-wasm
 //! - `bench-first-decode`  time to first decode through the fake camera, per degradation
+//! - `bench-server`  check-ins per second and latency of the reference server, SQLite and PostgreSQL
 
 mod bench_browser;
 mod bench_decode;
 mod bench_first_decode;
+mod bench_server;
 mod bench_size;
 mod build;
 mod postgres;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("serve") => run::serve(&args[1..]),
         Some("test") => test::test_all(),
         Some("bench-size") => bench_size::bench_size(),
+        Some("bench-server") => bench_server::bench_server(&args[1..]),
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
         Some("bench-browser") => bench_browser::bench_browser(&args[1..]),
         Some("bench-first-decode") => bench_first_decode::bench_first_decode(&args[1..]),
@@ -51,6 +54,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
                                  OPTIONS go to vaora-server (see `-- --help`)
   test                           every check: fmt, clippy, native tests, browser e2e tests
+  bench-server [--seconds S] [--only sqlite|postgres]
+                                 reference server under load over loopback: durable
+                                 check-ins/s at saturation, p50/p99 at fixed offered rates
   bench-size                     release-profile variants: wasm sizes and decode time per frame
   bench-decode [DIR] [--list]    corpus decode rate and ms/image: Vaora vs rqrr vs zxing-cpp
   bench-browser [--timed N] [--warmup N]

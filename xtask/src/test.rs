@@ -82,7 +82,7 @@ fn step(name: &str) {
 }
 
 fn e2e(root: &Path, pkg: &Path, chromium: &Path) -> Result<()> {
-    let bin = root.join("target/debug");
+    let bin = build::target_dir(root).join("debug");
     let status = Command::new("node")
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .current_dir(root)

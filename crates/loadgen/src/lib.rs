@@ -179,6 +179,44 @@ pub async fn run(config: Config) -> Result<Report> {
     Ok(report)
 }
 
+/// How the server answered a check-in sent again with an id it acknowledged before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replay {
+    /// `201` with `Idempotent-Replayed: true`: it had the check-in, stored once.
+    Stored,
+    /// `201` without the header: it had lost the check-in and stored it only now.
+    Lost,
+    /// Any other answer (status code; 0 when there was none).
+    Failed(u16),
+}
+
+/// Sends each of `ids` again, with the body [`run`] sent, one at a time.
+pub async fn replay(config: &Config, ids: &[Uuid]) -> Result<Vec<Replay>> {
+    let client: HttpClient = Client::builder(TokioExecutor::new())
+        .build(hyper_util::client::legacy::connect::HttpConnector::new());
+    let target = Target::new(config)?;
+    let mut answers = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let answer = match client.request(target.request(id)?).await {
+            Ok(response) if response.status() == StatusCode::CREATED => {
+                let replayed = response
+                    .headers()
+                    .get("idempotent-replayed")
+                    .is_some_and(|v| v == "true");
+                if replayed {
+                    Replay::Stored
+                } else {
+                    Replay::Lost
+                }
+            }
+            Ok(response) => Replay::Failed(response.status().as_u16()),
+            Err(_) => Replay::Failed(0),
+        };
+        answers.push(answer);
+    }
+    Ok(answers)
+}
+
 /// The endpoint and a body template with the id left out.
 struct Target {
     uri: hyper::Uri,
@@ -212,15 +250,18 @@ impl Target {
         })
     }
 
-    async fn check_in(&self, client: &HttpClient, due: std::time::Instant) -> Answer {
-        let id = Uuid::new_v4();
+    fn request(&self, id: Uuid) -> Result<Request<Full<Bytes>>> {
         let body = format!("{}{id}{}", self.body_start, self.body_end);
-        let request = Request::builder()
+        Ok(Request::builder()
             .method(Method::POST)
             .uri(self.uri.clone())
             .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(body)));
-        let ok = match request {
+            .body(Full::new(Bytes::from(body)))?)
+    }
+
+    async fn check_in(&self, client: &HttpClient, due: std::time::Instant) -> Answer {
+        let id = Uuid::new_v4();
+        let ok = match self.request(id) {
             Ok(request) => match client.request(request).await {
                 Ok(response) => {
                     let created = response.status() == StatusCode::CREATED;
