@@ -12,6 +12,7 @@ const BIRTH_YEAR_MIN: u16 = 1900;
 /// Symptoms in the last 14 days, one checkbox each.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Symptoms {
     /// Fever.
     pub fever: bool,
@@ -30,6 +31,7 @@ pub struct Symptoms {
 /// What a person declares when checking in at a venue.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Declaration {
     /// Full name as on an ID card.
     pub full_name: String,
@@ -48,6 +50,7 @@ pub struct Declaration {
 /// A form field that can be invalid, in display order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Field {
     /// [`Declaration::full_name`].
     FullName,
@@ -62,6 +65,7 @@ pub enum Field {
 /// What is wrong with a field; the UI translates each into a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Problem {
     /// The field is empty.
     Required,
@@ -81,6 +85,7 @@ pub enum Problem {
 
 /// One validation failure, as sent back in API error bodies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldError {
     /// Which field.
     pub field: Field,

@@ -116,6 +116,22 @@ impl fmt::Display for ShortCodeError {
 
 impl std::error::Error for ShortCodeError {}
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ShortCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ShortCode".into()
+    }
+
+    /// Canonical form, as servers answer it; requests may carry what a person typed.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9A-HJKMNP-TV-Z]{8}$",
+            "description": "8 characters of Crockford base32, upper case, no dash."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,7 @@ pub fn now_ms() -> i64 {
 pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/health", get(routes::health))
+        .route("/openapi.json", get(routes::openapi))
         .route("/checkins", post(routes::checkins::create))
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(

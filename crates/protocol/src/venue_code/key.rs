@@ -59,6 +59,7 @@ impl TryFrom<String> for KeyId {
 
 /// A public key the widget accepts venue codes from, as shipped in its config.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TrustedKey {
     /// Id of the key, matched against the id inside each code.
     #[serde(rename = "kid")]
@@ -81,6 +82,21 @@ impl TrustedKey {
         let decoded = Base64UrlUnpadded::decode_vec(&self.public_key)
             .map_err(|_| VenueCodeError::Malformed)?;
         decoded.try_into().map_err(|_| VenueCodeError::Malformed)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for KeyId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "KeyId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-fA-F]{8}$",
+            "description": "First 4 bytes of the SHA-256 of the Ed25519 public key, as hex."
+        })
     }
 }
 

@@ -12,6 +12,17 @@ use vaora_protocol::api::{error_code, ClientConfig};
 use crate::app::AppState;
 use crate::error::ApiFailure;
 
+/// The protocol this server speaks, as OpenAPI 3.1 (the repository's source of truth).
+pub const OPENAPI_JSON: &str = include_str!("../../../protocol/openapi.json");
+
+/// `GET /v1/openapi.json`.
+pub async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI_JSON,
+    )
+}
+
 /// Liveness probe.
 pub async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))

@@ -72,13 +72,8 @@ impl NewCheckIn {
     }
 }
 
-/// A stored check-in, for authorised reads.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct CheckInRow {
-    pub receipt: CheckInReceipt,
-    pub declaration: Declaration,
-    pub client_time: Option<i64>,
-}
+/// A stored check-in, for authorised reads (the protocol's wire type).
+pub use vaora_protocol::api::CheckInRecord as CheckInRow;
 
 /// What happened to a check-in insert.
 #[derive(Debug, PartialEq)]
