@@ -2,7 +2,8 @@
 //!
 //! - `build [--release]`  wasm → `pkg/` (wasm-bindgen, wasm-opt in release, static shell, sizes)
 //! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
-//! - `test`  fmt, clippy, native tests, browser end-to-end tests
+//! - `test`  fmt, clippy, native tests, conformance, browser end-to-end tests
+//! - `conformance <base-url>`  the check-in protocol's conformance suite against any backend
 //! - `bench-size`  opt-level variants: wasm sizes and decoder speed (BENCHMARKS.md)
 //! - `bench-decode`  corpus decode rate: Vaora vs rqrr vs zxing-cpp
 //! - `bench-browser`  per-frame decode time in Chromium: Vaora vs zxing-wasm
@@ -15,6 +16,7 @@ mod bench_first_decode;
 mod bench_server;
 mod bench_size;
 mod build;
+mod conformance;
 mod postgres;
 mod run;
 mod sizes;
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         Some("build") => build::build(profile_from(&args[1..], build::Profile::Dev)).map(|_| ()),
         Some("serve") => run::serve(&args[1..]),
         Some("test") => test::test_all(),
+        Some("conformance") => conformance::conformance(&args[1..]),
         Some("bench-size") => bench_size::bench_size(),
         Some("bench-server") => bench_server::bench_server(&args[1..]),
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
@@ -53,7 +56,11 @@ const USAGE: &str = "usage: cargo xtask <command>
   build [--release]              build the widget into pkg/ (release: wasm-opt + sizes)
   serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
                                  OPTIONS go to vaora-server (see `-- --help`)
-  test                           every check: fmt, clippy, native tests, browser e2e tests
+  test                           every check: fmt, clippy, native tests (SQLite and a
+                                 throw-away PostgreSQL), conformance, browser e2e tests
+  conformance <BASE-URL> [--admin-token T]
+                                 the protocol v1 conformance suite against any backend
+                                 (token also from VAORA_ADMIN_TOKEN)
   bench-server [--seconds S] [--only sqlite|postgres]
                                  reference server under load over loopback: durable
                                  check-ins/s at saturation, p50/p99 at fixed offered rates

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::build::{self, Profile};
 use crate::postgres::TempPostgres;
-use crate::{root, tools};
+use crate::{conformance, root, tools};
 
 /// Crates that are compiled to wasm32 and must also pass clippy there.
 const WASM_CRATES: [&str; 10] = [
@@ -58,10 +58,34 @@ pub fn test_all() -> Result<()> {
         .env("VAORA_TEST_DATABASE_URL", postgres.url())
         .status()
         .context("cannot start cargo")?;
-    drop(postgres);
     if !status.success() {
         bail!("native tests failed ({status})");
     }
+
+    step("conformance suite against the reference server (SQLite, PostgreSQL)");
+    let bin = build::target_dir(&root).join("debug");
+    let scratch = std::env::temp_dir().join(format!("vaora-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)?;
+    let sqlite = scratch.join("conformance.sqlite");
+    let key = scratch.join("signing-key");
+    let url = postgres.url();
+    let outcome =
+        conformance::against_reference(&bin, "SQLite", &["--db", &sqlite.to_string_lossy()])
+            .and_then(|()| {
+                conformance::against_reference(
+                    &bin,
+                    "PostgreSQL",
+                    &[
+                        "--database-url",
+                        &url,
+                        "--signing-key",
+                        &key.to_string_lossy(),
+                    ],
+                )
+            });
+    let _ = std::fs::remove_dir_all(&scratch);
+    drop(postgres);
+    outcome?;
 
     step("release build of the app");
     let pkg = build::build(Profile::Release)?;

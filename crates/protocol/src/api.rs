@@ -68,6 +68,66 @@ pub struct VenueLookup {
     pub venue_code: String,
 }
 
+/// POST /v1/venues body (an administrator registers a venue).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VenueRegistration {
+    /// Venue name as printed on the poster, 2–120 characters.
+    pub name: String,
+    /// Administrative unit code (digits, as in the official list), e.g. `01` or `00004`.
+    pub unit_code: String,
+}
+
+/// Longest venue name accepted, in characters.
+pub const VENUE_NAME_MAX_CHARS: usize = 120;
+/// Longest administrative unit code accepted.
+pub const UNIT_CODE_MAX_CHARS: usize = 10;
+
+impl VenueRegistration {
+    /// The registration with its name's whitespace collapsed, or what is wrong with it (a
+    /// message for developers; the error code is `validation_failed`).
+    pub fn normalized(&self) -> Result<VenueRegistration, &'static str> {
+        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let chars = name.chars().count();
+        if !(2..=VENUE_NAME_MAX_CHARS).contains(&chars) {
+            return Err("name must have 2 to 120 characters");
+        }
+        if name.chars().any(char::is_control) {
+            return Err("name must not contain control characters");
+        }
+        let unit = self.unit_code.trim();
+        if unit.is_empty()
+            || unit.len() > UNIT_CODE_MAX_CHARS
+            || !unit.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err("unit_code must be 1 to 10 digits");
+        }
+        Ok(VenueRegistration {
+            name,
+            unit_code: unit.to_owned(),
+        })
+    }
+}
+
+/// Answer to a venue registration: the venue and what to print.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RegisteredVenue {
+    /// Server-side venue id (also inside the signed code).
+    pub venue_id: u64,
+    /// Venue name as stored.
+    pub name: String,
+    /// Administrative unit of the venue.
+    pub unit_code: String,
+    /// The code printed under the QR, canonical form.
+    pub short_code: ShortCode,
+    /// The signed venue code payload.
+    pub venue_code: String,
+    /// The URL the poster's QR encodes (the code in its fragment).
+    pub poster_url: String,
+}
+
 /// The one error body shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -215,6 +275,40 @@ mod tests {
         let json = serde_json::to_value(&lookup).expect("serializes");
         assert_eq!(json["short_code"], lookup.short_code.as_str());
         assert_eq!(serde_json::from_value(json).ok(), Some(lookup));
+    }
+
+    #[test]
+    fn venue_registration_is_normalised_and_checked() {
+        let ok = VenueRegistration {
+            name: "  Chợ   Mỹ Đức ".into(),
+            unit_code: " 00004 ".into(),
+        };
+        assert_eq!(
+            ok.normalized(),
+            Ok(VenueRegistration {
+                name: "Chợ Mỹ Đức".into(),
+                unit_code: "00004".into()
+            })
+        );
+        let bad = |name: &str, unit: &str| {
+            VenueRegistration {
+                name: name.into(),
+                unit_code: unit.into(),
+            }
+            .normalized()
+            .is_err()
+        };
+        assert!(bad("A", "01"), "too short");
+        assert!(bad(&"x".repeat(121), "01"), "too long");
+        assert!(!bad(&"ệ".repeat(120), "01"), "120 characters, not bytes");
+        assert!(bad("Chợ\u{7}", "01"), "control character");
+        assert!(bad("Chợ", ""), "no unit");
+        assert!(bad("Chợ", "01a"), "not digits");
+        assert!(bad("Chợ", "12345678901"), "unit too long");
+        let unknown = serde_json::from_value::<VenueRegistration>(
+            json!({ "name": "Chợ", "unit_code": "01", "owner": "x" }),
+        );
+        assert!(unknown.is_err(), "unknown fields are refused");
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
         .route("/checkins", post(routes::checkins::create))
+        .route("/venues", post(routes::venues::register))
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(
             "/venues/{short_code}/poster.svg",

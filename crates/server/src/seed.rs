@@ -1,4 +1,4 @@
-//! Venue registration (minimal, until the registration API lands) and the demo venue.
+//! Venue registration (the `POST /v1/venues` handler and `--seed-demo`) and the demo venue.
 
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{VenueClaims, VenueSigner};
@@ -8,6 +8,9 @@ use crate::store::{Store, StoreError, VenueRow};
 
 /// How long a printed code stays valid.
 pub const DEFAULT_VALID_DAYS: u32 = 365;
+/// Short codes are 40 random bits: among a million venues a new one collides now and then,
+/// and simply draws again.
+const SHORT_CODE_ATTEMPTS: usize = 4;
 
 /// Registers a venue: picks its id and short code, signs its venue code, stores it.
 pub async fn register_venue(
@@ -31,15 +34,33 @@ pub async fn register_venue(
     let venue_code = signer
         .sign(&claims)
         .map_err(|err| StoreError::Corrupt(format!("venue claims: {err}")))?;
-    let venue = VenueRow {
+    let mut venue = VenueRow {
         id,
         short_code: ShortCode::from_random(random),
         name: name.to_owned(),
         unit_code: unit_code.to_owned(),
         venue_code,
     };
-    store.insert_venue(venue.clone(), now).await?;
-    Ok(venue)
+    let mut attempts = 1;
+    loop {
+        match store.insert_venue(venue.clone(), now).await {
+            Ok(()) => return Ok(venue),
+            Err(err) if attempts < SHORT_CODE_ATTEMPTS => {
+                // Only a taken short code is worth another draw.
+                if store
+                    .venue_by_short_code(venue.short_code.clone())
+                    .await?
+                    .is_none()
+                {
+                    return Err(err);
+                }
+                getrandom::fill(&mut random).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+                venue.short_code = ShortCode::from_random(random);
+                attempts += 1;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }
 
 /// The demo venue seeded on first run: a market in Mỹ Đức (Hà Nội, unit code 01).

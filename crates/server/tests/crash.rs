@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use vaora_loadgen::{replay, run, Config, Load, Replay};
+use vaora_server::store::postgres::ScratchDatabase;
 
 /// A running `vaora-server` and what it printed on start.
 struct Server {
@@ -112,7 +113,9 @@ async fn postgres_keeps_every_acknowledged_check_in_through_sigkill() {
         eprintln!("crash test: PostgreSQL not tested (VAORA_TEST_DATABASE_URL unset)");
         return;
     };
-    let database = TestDatabase::create(&url).await;
+    let database = ScratchDatabase::create(&url, "vaora_crash")
+        .await
+        .expect("create a database on VAORA_TEST_DATABASE_URL");
     let dir = tempfile::tempdir().expect("temp dir");
     let key = dir.path().join("signing-key");
     kill_under_load_and_check(&[
@@ -129,45 +132,4 @@ async fn postgres_keeps_every_acknowledged_check_in_through_sigkill() {
 
 fn path(path: &Path) -> &str {
     path.to_str().expect("utf-8 temp path")
-}
-
-/// A fresh database on the test server.
-struct TestDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl TestDatabase {
-    async fn create(admin_url: &str) -> Self {
-        use sqlx::Connection;
-        let name = format!("vaora_crash_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(admin_url)
-            .await
-            .expect("connect to VAORA_TEST_DATABASE_URL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url, |(base, _)| base);
-        Self {
-            admin_url: admin_url.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-
-    async fn drop_now(self) {
-        use sqlx::Connection;
-        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let _ = sqlx::query(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut admin)
-            .await;
-        }
-    }
 }

@@ -6,7 +6,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
-    ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, VenueLookup,
+    ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, RegisteredVenue,
+    VenueLookup, VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -26,6 +27,8 @@ fn generated() -> Map<String, Value> {
     add::<VenueLookup>(&mut generator);
     add::<ApiError>(&mut generator);
     add::<ClientConfig>(&mut generator);
+    add::<VenueRegistration>(&mut generator);
+    add::<RegisteredVenue>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -9,7 +9,7 @@ use crate::app::AppState;
 use crate::error::ApiFailure;
 use crate::store::CheckInRow;
 
-fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiFailure> {
+pub(crate) fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiFailure> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())

@@ -1,16 +1,20 @@
+//! `POST /v1/venues`: an administrator registers a venue and gets its signed code.
 //! `GET /v1/venues/{short_code}`: the public part of a venue, for people who type the code
 //! printed under the poster; and its printable poster.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use vaora_protocol::api::{error_code, VenueLookup};
+use vaora_protocol::api::{error_code, RegisteredVenue, VenueLookup, VenueRegistration};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
+use super::admin::authorise;
 use crate::app::AppState;
-use crate::error::ApiFailure;
+use crate::error::{ApiFailure, ApiJson};
+use crate::seed;
 use crate::store::VenueRow;
 
 async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
@@ -28,6 +32,41 @@ async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
             "no venue has this code",
         )
     })
+}
+
+/// Registers a venue (administrators only): picks its id and short code and signs its code.
+pub async fn register(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<VenueRegistration>,
+) -> Result<(StatusCode, Json<RegisteredVenue>), ApiFailure> {
+    authorise(&state, &headers)?;
+    let request = request.normalized().map_err(|problem| {
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VALIDATION_FAILED,
+            problem,
+        )
+    })?;
+    let venue = seed::register_venue(
+        &state.store,
+        &state.signer,
+        &request.name,
+        &request.unit_code,
+    )
+    .await?;
+    let poster_url = venue_code::poster_url(&state.public_url, &venue.venue_code);
+    Ok((
+        StatusCode::CREATED,
+        Json(RegisteredVenue {
+            venue_id: venue.id,
+            name: venue.name,
+            unit_code: venue.unit_code,
+            short_code: venue.short_code,
+            venue_code: venue.venue_code,
+            poster_url,
+        }),
+    ))
 }
 
 /// Public venue data including its signed code, which the page verifies itself.

@@ -173,3 +173,76 @@ impl Storage for PostgresStore {
         Ok(n as u64)
     }
 }
+
+/// A database of its own on a PostgreSQL server, for tests and benchmarks: created empty,
+/// dropped by [`ScratchDatabase::drop_now`].
+pub struct ScratchDatabase {
+    /// Where the store can connect.
+    pub url: String,
+    server_url: String,
+    name: String,
+}
+
+impl ScratchDatabase {
+    /// Creates `<prefix>_<random>` on the server `server_url` points at (any database there).
+    pub async fn create(server_url: &str, prefix: &str) -> Result<Self, StoreError> {
+        use sqlx::Connection;
+        let name = format!("{prefix}_{}", Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(server_url).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
+        Ok(Self {
+            url: with_database(server_url, &name),
+            server_url: server_url.to_owned(),
+            name,
+        })
+    }
+
+    /// Drops the database, closing whatever is still connected to it.
+    pub async fn drop_now(self) {
+        use sqlx::Connection;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.server_url).await {
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            let _ = sqlx::query(&drop).execute(&mut admin).await;
+        }
+    }
+}
+
+/// `url` with its database path replaced by `name` (query parameters kept).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn database_name_is_swapped_in_urls() {
+        assert_eq!(
+            with_database(
+                "postgres://u:p@127.0.0.1:5433/postgres?sslmode=disable",
+                "t1"
+            ),
+            "postgres://u:p@127.0.0.1:5433/t1?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgresql://localhost", "t2"),
+            "postgresql://localhost/t2"
+        );
+    }
+}

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use vaora_protocol::declaration::{Declaration, Symptoms};
 use vaora_protocol::short_code::ShortCode;
 
+use super::postgres::ScratchDatabase;
 use super::{open, InsertOutcome, NewCheckIn, Store, StoreError, VenueRow};
 
 /// A store under test and what keeps it alive (a temp dir, or a database dropped at the end).
@@ -37,68 +38,31 @@ async fn subjects() -> Vec<Subject> {
 
 /// A fresh database on the server at `url`, dropped when the subject is.
 async fn postgres_subject(url: &str) -> Subject {
-    use sqlx::Connection;
-    let name = format!("vaora_test_{}", Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(url)
+    let database = ScratchDatabase::create(url, "vaora_test")
         .await
-        .expect("connect to VAORA_TEST_DATABASE_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    let db_url = with_database(url, &name);
-    let store = open(&db_url).await.expect("open postgres");
+        .expect("create a database on VAORA_TEST_DATABASE_URL");
+    let store = open(&database.url).await.expect("open postgres");
     Subject {
         name: "postgres",
         store,
-        _keep: Box::new(DropDatabase {
-            admin_url: url.to_owned(),
-            name,
-        }),
+        _keep: Box::new(DropDatabase(Some(database))),
     }
 }
 
-/// `url` with its database path replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority_end = base
-        .find("://")
-        .map(|i| i + 3)
-        .and_then(|start| base[start..].find('/').map(|i| start + i))
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{name}", &base[..authority_end]);
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-struct DropDatabase {
-    admin_url: String,
-    name: String,
-}
+struct DropDatabase(Option<ScratchDatabase>);
 
 impl Drop for DropDatabase {
     fn drop(&mut self) {
         // Dropped inside a test's runtime: a helper thread with its own runtime does the work.
-        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        let Some(database) = self.0.take() else {
+            return;
+        };
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
+            if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
-                .build();
-            if let Ok(runtime) = runtime {
-                runtime.block_on(async {
-                    use sqlx::Connection;
-                    if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut admin)
-                                .await;
-                    }
-                });
+                .build()
+            {
+                runtime.block_on(database.drop_now());
             }
         })
         .join();
@@ -289,19 +253,4 @@ async fn sqlite_keeps_everything_across_a_reopen() {
     assert!(store.checkin_by_id(id).await.expect("read").is_some());
     let next = store.allocate_venue_id().await.expect("id");
     assert!(next > first_venue.id, "ids are never handed out twice");
-}
-
-#[test]
-fn database_name_is_swapped_in_urls() {
-    assert_eq!(
-        with_database(
-            "postgres://u:p@127.0.0.1:5433/postgres?sslmode=disable",
-            "t1"
-        ),
-        "postgres://u:p@127.0.0.1:5433/t1?sslmode=disable"
-    );
-    assert_eq!(
-        with_database("postgresql://localhost", "t2"),
-        "postgresql://localhost/t2"
-    );
 }

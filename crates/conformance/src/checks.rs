@@ -1,0 +1,587 @@
+//! The checks, one function each, in the order they run. Each says in its `Err` what the
+//! backend did wrong.
+
+use futures_util::future::{join_all, BoxFuture};
+use serde_json::{json, Value};
+use uuid::Uuid;
+use vaora_protocol::api::{ClientConfig, RegisteredVenue};
+use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
+
+use crate::client::{Auth, Target};
+
+/// What every check starts from: a venue the suite registered, and the backend's keys.
+pub struct Setup {
+    target: Target,
+    venue: RegisteredVenue,
+    config: ClientConfig,
+}
+
+impl Setup {
+    pub async fn new(target: &Target) -> Result<Self, String> {
+        let name = format!("Conformance {}", &Uuid::new_v4().simple().to_string()[..8]);
+        let answer = target
+            .post(
+                "/v1/venues",
+                &json!({ "name": name, "unit_code": "00004" }),
+                Auth::Admin,
+            )
+            .await?;
+        answer.expect_status(201, "POST /v1/venues (admin)")?;
+        let venue: RegisteredVenue = serde_json::from_value(answer.json.clone())
+            .map_err(|err| format!("POST /v1/venues: not a RegisteredVenue: {err}"))?;
+        let answer = target.get("/config.json", Auth::Anonymous).await?;
+        answer.expect_status(200, "GET /config.json")?;
+        let config: ClientConfig = serde_json::from_value(answer.json.clone())
+            .map_err(|err| format!("GET /config.json: not a ClientConfig: {err}"))?;
+        Ok(Self {
+            target: target.clone(),
+            venue,
+            config,
+        })
+    }
+}
+
+type Check = for<'a> fn(&'a Setup) -> BoxFuture<'a, Result<(), String>>;
+
+/// Every check, named.
+pub const ALL: &[(&str, Check)] = &[
+    ("health", |s| Box::pin(health(s))),
+    ("openapi_document", |s| Box::pin(openapi_document(s))),
+    ("unknown_endpoint", |s| Box::pin(unknown_endpoint(s))),
+    ("venue_registration", |s| Box::pin(venue_registration(s))),
+    ("registration_requires_admin", |s| {
+        Box::pin(registration_requires_admin(s))
+    }),
+    ("registration_validation", |s| {
+        Box::pin(registration_validation(s))
+    }),
+    ("venue_code_verifies_offline", |s| {
+        Box::pin(venue_code_verifies_offline(s))
+    }),
+    ("venue_lookup", |s| Box::pin(venue_lookup(s))),
+    ("check_in_and_replay", |s| Box::pin(check_in_and_replay(s))),
+    ("id_reused_for_other_content", |s| {
+        Box::pin(id_reused_for_other_content(s))
+    }),
+    ("concurrent_retries_store_once", |s| {
+        Box::pin(concurrent_retries_store_once(s))
+    }),
+    ("invalid_declaration", |s| Box::pin(invalid_declaration(s))),
+    ("malformed_bodies", |s| Box::pin(malformed_bodies(s))),
+    ("size_limits", |s| Box::pin(size_limits(s))),
+    ("forged_venue_codes", |s| Box::pin(forged_venue_codes(s))),
+    ("personal_data_requires_admin", |s| {
+        Box::pin(personal_data_requires_admin(s))
+    }),
+];
+
+fn declaration() -> Value {
+    json!({
+        "full_name": "Nguyễn Thị Ánh",
+        "phone": "0912 345 678",
+        "birth_year": 1990,
+        "symptoms": { "fever": false, "cough": true, "breathing_difficulty": false,
+                      "pneumonia": false, "sore_throat": false, "fatigue": false },
+        "exposure": false,
+        "consent": true
+    })
+}
+
+fn check_in_body(id: Uuid, venue_code: &str, declaration: Value) -> Value {
+    json!({ "id": id, "venue_code": venue_code, "declaration": declaration })
+}
+
+fn ensure(condition: bool, why: impl FnOnce() -> String) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(why())
+    }
+}
+
+/// `Err` unless the backend has no check-in `id` (it was refused and nothing was stored).
+async fn not_stored(setup: &Setup, id: Uuid, what: &str) -> Result<(), String> {
+    let answer = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .await?;
+    answer
+        .expect_error(404, "not_found", what)
+        .map_err(|err| format!("{err} (a refused check-in must not be stored)"))
+}
+
+async fn health(setup: &Setup) -> Result<(), String> {
+    let answer = setup.target.get("/v1/health", Auth::Anonymous).await?;
+    answer.expect_status(200, "GET /v1/health")?;
+    ensure(answer.json["status"] == "ok", || {
+        format!(
+            "GET /v1/health: expected {{\"status\":\"ok\"}}, got {}",
+            answer.json
+        )
+    })
+}
+
+async fn openapi_document(setup: &Setup) -> Result<(), String> {
+    let answer = setup
+        .target
+        .get("/v1/openapi.json", Auth::Anonymous)
+        .await?;
+    answer.expect_status(200, "GET /v1/openapi.json")?;
+    let doc = &answer.json;
+    ensure(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        || "GET /v1/openapi.json: not an OpenAPI 3.1 document".into(),
+    )?;
+    ensure(
+        doc["info"]["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("1.")),
+        || "GET /v1/openapi.json: info.version is not 1.x".into(),
+    )?;
+    ensure(doc["paths"]["/v1/checkins"]["post"].is_object(), || {
+        "GET /v1/openapi.json: no POST /v1/checkins".into()
+    })
+}
+
+async fn unknown_endpoint(setup: &Setup) -> Result<(), String> {
+    let answer = setup
+        .target
+        .get("/v1/no-such-endpoint-conformance", Auth::Anonymous)
+        .await?;
+    answer.expect_error(404, "not_found", "GET an unknown /v1 path")
+}
+
+async fn venue_registration(setup: &Setup) -> Result<(), String> {
+    let venue = &setup.venue;
+    ensure(venue.name.starts_with("Conformance "), || {
+        format!("registered name changed: {:?}", venue.name)
+    })?;
+    ensure(venue.unit_code == "00004", || {
+        format!("registered unit changed: {:?}", venue.unit_code)
+    })?;
+    ensure(venue.poster_url.contains(&venue.venue_code), || {
+        "poster_url does not carry the venue code".into()
+    })?;
+    // Whitespace is normalised.
+    let answer = setup
+        .target
+        .post(
+            "/v1/venues",
+            &json!({ "name": "  Chợ   Conformance  ", "unit_code": "01" }),
+            Auth::Admin,
+        )
+        .await?;
+    answer.expect_status(201, "POST /v1/venues")?;
+    ensure(answer.json["name"] == "Chợ Conformance", || {
+        format!("name not whitespace-normalised: {}", answer.json["name"])
+    })?;
+    ensure(answer.json["venue_id"] != json!(venue.venue_id), || {
+        "two registrations got the same venue id".into()
+    })
+}
+
+async fn registration_requires_admin(setup: &Setup) -> Result<(), String> {
+    let body = json!({ "name": "Conformance intruder", "unit_code": "01" });
+    for auth in [Auth::Anonymous, Auth::Wrong] {
+        let answer = setup.target.post("/v1/venues", &body, auth).await?;
+        answer.expect_error(401, "unauthorized", &format!("POST /v1/venues ({auth:?})"))?;
+    }
+    Ok(())
+}
+
+async fn registration_validation(setup: &Setup) -> Result<(), String> {
+    let cases = [
+        (
+            json!({ "name": "A", "unit_code": "01" }),
+            "validation_failed",
+        ),
+        (
+            json!({ "name": "x".repeat(121), "unit_code": "01" }),
+            "validation_failed",
+        ),
+        (
+            json!({ "name": "Chợ", "unit_code": "not digits" }),
+            "validation_failed",
+        ),
+        (
+            json!({ "name": "Chợ", "unit_code": "01", "owner": "x" }),
+            "invalid_json",
+        ),
+        (json!({ "name": "Chợ" }), "invalid_json"),
+    ];
+    for (body, code) in cases {
+        let answer = setup.target.post("/v1/venues", &body, Auth::Admin).await?;
+        answer.expect_error(400, code, &format!("POST /v1/venues {body}"))?;
+    }
+    Ok(())
+}
+
+async fn venue_code_verifies_offline(setup: &Setup) -> Result<(), String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claims = venue_code::verify(&setup.venue.venue_code, &setup.config.trusted_keys, now)
+        .map_err(|err| {
+            format!(
+                "the registered venue code does not verify against /config.json's keys: {}",
+                err.code()
+            )
+        })?;
+    ensure(
+        claims.venue_id == setup.venue.venue_id
+            && claims.name == setup.venue.name
+            && claims.unit_code == setup.venue.unit_code,
+        || format!("the signed claims do not match the registration: {claims:?}"),
+    )
+}
+
+async fn venue_lookup(setup: &Setup) -> Result<(), String> {
+    let venue = &setup.venue;
+    let canonical = venue.short_code.as_str();
+    let typed = format!("{}-{}", &canonical[..4], &canonical[4..]).to_lowercase();
+    for code in [canonical.to_owned(), typed] {
+        let answer = setup
+            .target
+            .get(&format!("/v1/venues/{code}"), Auth::Anonymous)
+            .await?;
+        answer.expect_status(200, &format!("GET /v1/venues/{code}"))?;
+        let found = &answer.json;
+        ensure(
+            found["venue_id"] == json!(venue.venue_id)
+                && found["short_code"] == canonical
+                && found["venue_code"] == venue.venue_code.as_str()
+                && found["name"] == venue.name.as_str(),
+            || format!("GET /v1/venues/{code}: wrong venue {found}"),
+        )?;
+    }
+    // A well-formed code nobody has (40 random bits: a collision is not a concern here).
+    let random = Uuid::new_v4().into_bytes();
+    let unknown = ShortCode::from_random([random[0], random[1], random[2], random[3], random[4]]);
+    let answer = setup
+        .target
+        .get(&format!("/v1/venues/{}", unknown.as_str()), Auth::Anonymous)
+        .await?;
+    answer.expect_error(404, "venue_not_found", "GET /v1/venues/<unknown code>")?;
+    let answer = setup
+        .target
+        .get("/v1/venues/%21%21", Auth::Anonymous)
+        .await?;
+    answer.expect_error(400, "validation_failed", "GET /v1/venues/!!")
+}
+
+async fn check_in_and_replay(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let body = check_in_body(id, &setup.venue.venue_code, declaration());
+    let first = setup
+        .target
+        .post("/v1/checkins", &body, Auth::Anonymous)
+        .await?;
+    first.expect_status(201, "POST /v1/checkins")?;
+    let receipt = &first.json;
+    ensure(
+        receipt["id"] == id.to_string()
+            && receipt["venue_id"] == json!(setup.venue.venue_id)
+            && receipt["venue_name"] == setup.venue.name.as_str()
+            && receipt["unit_code"] == setup.venue.unit_code.as_str()
+            && receipt["checked_in_at"].is_i64(),
+        || format!("POST /v1/checkins: receipt does not match the check-in: {receipt}"),
+    )?;
+    ensure(first.header("idempotent-replayed").is_none(), || {
+        "a first check-in is marked Idempotent-Replayed".into()
+    })?;
+    let again = setup
+        .target
+        .post("/v1/checkins", &body, Auth::Anonymous)
+        .await?;
+    again.expect_status(201, "POST /v1/checkins (the same id again)")?;
+    ensure(again.header("idempotent-replayed") == Some("true"), || {
+        "a replay is not marked Idempotent-Replayed: true (was it stored twice?)".into()
+    })?;
+    ensure(again.json == first.json, || {
+        format!(
+            "a replay answered another receipt: {} then {}",
+            first.json, again.json
+        )
+    })?;
+    let stored = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .await?;
+    stored.expect_status(200, "GET /v1/admin/checkins/{id}")?;
+    ensure(stored.json["receipt"] == first.json, || {
+        format!("stored receipt differs: {}", stored.json["receipt"])
+    })?;
+    ensure(
+        stored.json["declaration"]["full_name"] == "Nguyễn Thị Ánh"
+            && stored.json["declaration"]["phone"] == "0912345678",
+        || {
+            format!(
+                "stored declaration is not the normalised one: {}",
+                stored.json["declaration"]
+            )
+        },
+    )
+}
+
+async fn id_reused_for_other_content(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let code = &setup.venue.venue_code;
+    let first = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?;
+    first.expect_status(201, "POST /v1/checkins")?;
+    let mut other = declaration();
+    other["full_name"] = json!("Trần Văn Bình");
+    let reused = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, code, other),
+            Auth::Anonymous,
+        )
+        .await?;
+    reused.expect_error(
+        409,
+        "idempotency_conflict",
+        "POST /v1/checkins (same id, other declaration)",
+    )?;
+    let stored = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .await?;
+    stored.expect_status(200, "GET /v1/admin/checkins/{id}")?;
+    ensure(
+        stored.json["declaration"]["full_name"] == "Nguyễn Thị Ánh",
+        || "a conflicting reuse overwrote the stored check-in".into(),
+    )
+}
+
+async fn concurrent_retries_store_once(setup: &Setup) -> Result<(), String> {
+    const RETRIES: usize = 16;
+    let id = Uuid::new_v4();
+    let body = check_in_body(id, &setup.venue.venue_code, declaration());
+    let answers =
+        join_all((0..RETRIES).map(|_| setup.target.post("/v1/checkins", &body, Auth::Anonymous)))
+            .await;
+    let mut fresh = 0;
+    let mut receipts = Vec::new();
+    for answer in answers {
+        let answer = answer?;
+        answer.expect_status(201, "POST /v1/checkins (concurrent retries)")?;
+        if answer.header("idempotent-replayed") != Some("true") {
+            fresh += 1;
+        }
+        receipts.push(answer.json);
+    }
+    ensure(fresh == 1, || {
+        format!("{RETRIES} concurrent retries of one check-in: {fresh} answered as new, expected exactly 1")
+    })?;
+    ensure(receipts.windows(2).all(|w| w[0] == w[1]), || {
+        "concurrent retries got different receipts".into()
+    })
+}
+
+async fn invalid_declaration(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let mut bad = declaration();
+    bad["full_name"] = json!("");
+    bad["phone"] = json!("12345");
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, bad),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_error(
+        400,
+        "validation_failed",
+        "POST /v1/checkins (invalid declaration)",
+    )?;
+    let fields: Vec<&str> = answer.json["fields"]
+        .as_array()
+        .map(|fields| fields.iter().filter_map(|f| f["field"].as_str()).collect())
+        .unwrap_or_default();
+    ensure(fields == ["full_name", "phone"], || {
+        format!(
+            "validation_failed should list full_name and phone, got {}",
+            answer.json["fields"]
+        )
+    })?;
+    not_stored(setup, id, "the invalid check-in").await
+}
+
+async fn malformed_bodies(setup: &Setup) -> Result<(), String> {
+    let code = &setup.venue.venue_code;
+    let id = Uuid::new_v4();
+    let mut wrong_type = check_in_body(id, code, declaration());
+    wrong_type["declaration"]["birth_year"] = json!("nineteen ninety");
+    let mut unknown_field = check_in_body(id, code, declaration());
+    unknown_field["declaration"]["blood_type"] = json!("O");
+    let mut missing = check_in_body(id, code, declaration());
+    missing["declaration"]
+        .as_object_mut()
+        .map(|d| d.remove("consent"));
+    let mut not_uuid = check_in_body(id, code, declaration());
+    not_uuid["id"] = json!("12345");
+    let cases = [
+        ("not JSON", "{\"id\": ".to_owned(), "application/json", 400),
+        ("a JSON array", "[]".to_owned(), "application/json", 400),
+        (
+            "a string year",
+            wrong_type.to_string(),
+            "application/json",
+            400,
+        ),
+        (
+            "an unknown field",
+            unknown_field.to_string(),
+            "application/json",
+            400,
+        ),
+        (
+            "a missing field",
+            missing.to_string(),
+            "application/json",
+            400,
+        ),
+        (
+            "an id that is no UUID",
+            not_uuid.to_string(),
+            "application/json",
+            400,
+        ),
+        (
+            "a JSON body sent as text/plain",
+            check_in_body(id, code, declaration()).to_string(),
+            "text/plain",
+            415,
+        ),
+    ];
+    for (what, body, content_type, status) in cases {
+        let answer = setup
+            .target
+            .post_raw("/v1/checkins", body, content_type, Auth::Anonymous)
+            .await?;
+        answer.expect_error(
+            status,
+            "invalid_json",
+            &format!("POST /v1/checkins with {what}"),
+        )?;
+    }
+    not_stored(setup, id, "the malformed check-ins").await
+}
+
+async fn size_limits(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let mut huge = declaration();
+    huge["full_name"] = json!("A".repeat(64 * 1024));
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, huge),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_error(413, "body_too_large", "POST /v1/checkins of 64 KiB")?;
+    // Within the body limit but far over the field's.
+    let mut long = declaration();
+    long["full_name"] = json!("Nguyễn ".repeat(500));
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, long),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_error(
+        400,
+        "validation_failed",
+        "POST /v1/checkins with a 3,500-character name",
+    )?;
+    ensure(answer.json["fields"][0]["problem"] == "too_long", || {
+        format!("expected full_name too_long, got {}", answer.json["fields"])
+    })?;
+    not_stored(setup, id, "the oversized check-ins").await
+}
+
+async fn forged_venue_codes(setup: &Setup) -> Result<(), String> {
+    let genuine = &setup.venue.venue_code;
+    // The same claims signed by a key the backend never trusted.
+    let stranger = VenueSigner::generate();
+    let claims = VenueClaims {
+        venue_id: setup.venue.venue_id,
+        unit_code: setup.venue.unit_code.clone(),
+        name: setup.venue.name.clone(),
+        key_id: stranger.key_id(),
+        issued_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        valid_days: 30,
+    };
+    let forged = stranger
+        .sign(&claims)
+        .map_err(|err| format!("signing a forged code: {err}"))?;
+    // One character of the genuine code changed (the signature no longer matches).
+    let mut tampered: Vec<char> = genuine.chars().collect();
+    let middle = tampered.len() / 2;
+    tampered[middle] = if tampered[middle] == 'A' { 'B' } else { 'A' };
+    let tampered: String = tampered.into_iter().collect();
+    let id = Uuid::new_v4();
+    for (what, code) in [
+        ("signed by an unknown key", forged.as_str()),
+        ("tampered with", tampered.as_str()),
+        ("that is no venue code", "https://example.com/menu"),
+    ] {
+        let answer = setup
+            .target
+            .post(
+                "/v1/checkins",
+                &check_in_body(id, code, declaration()),
+                Auth::Anonymous,
+            )
+            .await?;
+        answer.expect_error(
+            400,
+            "venue_code_invalid",
+            &format!("POST /v1/checkins with a venue code {what}"),
+        )?;
+    }
+    not_stored(setup, id, "the check-ins with forged codes").await
+}
+
+async fn personal_data_requires_admin(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?
+        .expect_status(201, "POST /v1/checkins")?;
+    for auth in [Auth::Anonymous, Auth::Wrong] {
+        let answer = setup
+            .target
+            .get(&format!("/v1/admin/checkins/{id}"), auth)
+            .await?;
+        answer.expect_error(
+            401,
+            "unauthorized",
+            &format!("GET /v1/admin/checkins/{{id}} ({auth:?})"),
+        )?;
+    }
+    Ok(())
+}

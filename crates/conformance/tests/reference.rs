@@ -1,0 +1,150 @@
+//! The suite against the reference server's router (served on loopback, real stores): every
+//! check passes; and against a deliberately broken variant that stores a retried check-in again
+//! instead of answering the original, the idempotency checks fail.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use uuid::Uuid;
+use vaora_conformance::{run, Outcome, Target};
+use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::VenueSigner;
+use vaora_server::app::{router, AppState};
+use vaora_server::store::postgres::ScratchDatabase;
+use vaora_server::store::{
+    self, CheckInRow, InsertOutcome, NewCheckIn, Storage, Store, StoreError, VenueRow,
+};
+
+const TOKEN: &str = "conformance-test-token";
+
+/// Serves the reference router on `store` and returns its base URL.
+async fn serve(store: Store) -> String {
+    let state = AppState::new(store, VenueSigner::generate(), TOKEN, "http://vaora.test");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router(state, None)).await;
+    });
+    format!("http://{addr}")
+}
+
+async fn sqlite() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vaora.sqlite");
+    let store = store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open sqlite");
+    (store, dir)
+}
+
+fn failures(outcomes: &[Outcome]) -> Vec<(&'static str, String)> {
+    outcomes
+        .iter()
+        .filter_map(|o| o.result.clone().err().map(|why| (o.name, why)))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_server_passes_every_check_on_sqlite() {
+    let (store, _dir) = sqlite().await;
+    let outcomes = run(&Target::new(&serve(store).await, TOKEN)).await;
+    assert!(outcomes.len() >= 16, "the whole suite ran");
+    assert_eq!(failures(&outcomes), []);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_server_passes_every_check_on_postgres() {
+    let Some(url) = std::env::var("VAORA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        eprintln!("conformance: PostgreSQL not tested (VAORA_TEST_DATABASE_URL unset)");
+        return;
+    };
+    let database = ScratchDatabase::create(&url, "vaora_conformance")
+        .await
+        .expect("create a database on VAORA_TEST_DATABASE_URL");
+    let store = store::open(&database.url).await.expect("open postgres");
+    let outcomes = run(&Target::new(&serve(store).await, TOKEN)).await;
+    database.drop_now().await;
+    assert_eq!(failures(&outcomes), []);
+}
+
+/// A store that forgets idempotency: every retry is stored as one more row.
+struct DuplicatesOnRetry(Store);
+
+#[async_trait]
+impl Storage for DuplicatesOnRetry {
+    async fn allocate_venue_id(&self) -> Result<u64, StoreError> {
+        self.0.allocate_venue_id().await
+    }
+    async fn insert_venue(&self, venue: VenueRow, created_at: i64) -> Result<(), StoreError> {
+        self.0.insert_venue(venue, created_at).await
+    }
+    async fn first_venue(&self) -> Result<Option<VenueRow>, StoreError> {
+        self.0.first_venue().await
+    }
+    async fn venue_by_id(&self, id: u64) -> Result<Option<VenueRow>, StoreError> {
+        self.0.venue_by_id(id).await
+    }
+    async fn venue_by_short_code(&self, code: ShortCode) -> Result<Option<VenueRow>, StoreError> {
+        self.0.venue_by_short_code(code).await
+    }
+    async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
+        // Every request becomes a new row (under an id of its own), answered as new.
+        let requested = checkin.id;
+        let stored = self
+            .0
+            .insert_checkin(NewCheckIn {
+                id: Uuid::new_v4(),
+                ..checkin
+            })
+            .await?;
+        Ok(match stored {
+            InsertOutcome::Created(mut receipt) | InsertOutcome::Replayed(mut receipt) => {
+                receipt.id = requested;
+                InsertOutcome::Created(receipt)
+            }
+            InsertOutcome::Conflict => InsertOutcome::Conflict,
+        })
+    }
+    async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
+        self.0.checkin_by_id(id).await
+    }
+    async fn checkin_count(&self) -> Result<u64, StoreError> {
+        self.0.checkin_count().await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stores_duplicates_on_retry_fails() {
+    let (store, _dir) = sqlite().await;
+    let broken: Store = Arc::new(DuplicatesOnRetry(store.clone()));
+    let outcomes = run(&Target::new(&serve(broken).await, TOKEN)).await;
+    let failed: Vec<&str> = failures(&outcomes)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        failed.contains(&"check_in_and_replay"),
+        "a retry stored again must fail the replay check: {failed:?}"
+    );
+    assert!(
+        failed.contains(&"concurrent_retries_store_once"),
+        "{failed:?}"
+    );
+    // Everything unrelated to idempotency still passes: the suite pins the fault down.
+    assert!(
+        outcomes
+            .iter()
+            .filter(|o| o.name == "health" || o.name == "forged_venue_codes")
+            .all(|o| o.result.is_ok()),
+        "{failed:?}"
+    );
+    assert!(
+        store.checkin_count().await.expect("count") > 1 + 16,
+        "the broken server really stored duplicates"
+    );
+}
