@@ -144,7 +144,8 @@ struct Server {
 impl Server {
     fn start(bin: &Path, args: &[&str]) -> Result<Self> {
         let mut child = Command::new(bin.join("vaora-server"))
-            .args(["--addr", "127.0.0.1:0", "--seed-demo"])
+            // All load comes from one address: the per-client limit would measure itself.
+            .args(["--addr", "127.0.0.1:0", "--seed-demo", "--rate-limit", "0"])
             .args(args)
             .stdout(Stdio::piped())
             .spawn()

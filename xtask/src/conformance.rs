@@ -1,4 +1,4 @@
-//! `cargo xtask conformance <base-url> [--admin-token T]`: the protocol's conformance suite
+//! `cargo xtask conformance <base-url> [--admin-token T] [--cors-origin O]`: the protocol's conformance suite
 //! against any backend; and, inside `cargo xtask test`, against the reference server binary on
 //! each store.
 
@@ -37,8 +37,16 @@ pub fn conformance(args: &[String]) -> Result<()> {
 /// against it, stops it.
 pub fn against_reference(bin_dir: &Path, label: &str, server_args: &[&str]) -> Result<()> {
     const TOKEN: &str = "xtask-conformance-token";
+    const PORTAL: &str = "https://portal.example.vn";
     let mut server = Command::new(bin_dir.join("vaora-server"))
-        .args(["--addr", "127.0.0.1:0", "--admin-token", TOKEN])
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--admin-token",
+            TOKEN,
+            "--cors-origin",
+            PORTAL,
+        ])
         .args(server_args)
         .stdout(Stdio::piped())
         .spawn()
@@ -54,7 +62,7 @@ pub fn against_reference(bin_dir: &Path, label: &str, server_args: &[&str]) -> R
         Some(url) => {
             eprintln!("xtask: conformance of the reference server on {label}");
             Command::new(bin_dir.join("vaora-conformance"))
-                .args([url.trim(), "--admin-token", TOKEN])
+                .args([url.trim(), "--admin-token", TOKEN, "--cors-origin", PORTAL])
                 .status()
                 .context("cannot run vaora-conformance")
         }

@@ -74,6 +74,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("personal_data_requires_admin", |s| {
         Box::pin(personal_data_requires_admin(s))
     }),
+    ("cors_for_embedding", |s| Box::pin(cors_for_embedding(s))),
 ];
 
 fn declaration() -> Value {
@@ -584,4 +585,47 @@ async fn personal_data_requires_admin(setup: &Setup) -> Result<(), String> {
         )?;
     }
     Ok(())
+}
+
+async fn cors_for_embedding(setup: &Setup) -> Result<(), String> {
+    let Some(origin) = setup.target.cors_origin() else {
+        return Err("no embedding origin to check with".into());
+    };
+    let allowed = setup.target.preflight("/v1/checkins", origin).await?;
+    ensure((200..300).contains(&allowed.status), || {
+        format!("preflight from {origin}: status {}", allowed.status)
+    })?;
+    ensure(
+        allowed.header("access-control-allow-origin") == Some(origin),
+        || {
+            format!(
+                "preflight from {origin}: Access-Control-Allow-Origin is {:?}",
+                allowed.header("access-control-allow-origin")
+            )
+        },
+    )?;
+    ensure(
+        allowed
+            .header("access-control-allow-methods")
+            .is_some_and(|m| m.contains("POST")),
+        || format!("preflight from {origin}: POST not allowed"),
+    )?;
+    ensure(
+        allowed
+            .header("access-control-allow-headers")
+            .is_some_and(|h| h.to_ascii_lowercase().contains("content-type")),
+        || format!("preflight from {origin}: Content-Type not allowed"),
+    )?;
+    let read = setup.target.get_from("/v1/health", origin).await?;
+    ensure(
+        read.header("access-control-allow-origin") == Some(origin),
+        || format!("GET from {origin}: no Access-Control-Allow-Origin"),
+    )?;
+    // An origin nobody configured gets no grant.
+    let stranger = "https://not-an-embedder.invalid";
+    let refused = setup.target.preflight("/v1/checkins", stranger).await?;
+    ensure(
+        refused.header("access-control-allow-origin").is_none(),
+        || format!("an unlisted origin ({stranger}) was allowed"),
+    )
 }

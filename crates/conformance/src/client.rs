@@ -8,6 +8,7 @@ use serde_json::Value;
 pub struct Target {
     base_url: String,
     admin_token: String,
+    cors_origin: Option<String>,
     http: reqwest::Client,
 }
 
@@ -18,8 +19,41 @@ impl Target {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             admin_token: admin_token.to_owned(),
+            cors_origin: None,
             http: reqwest::Client::new(),
         }
+    }
+
+    /// An origin the backend allows to embed the widget (e.g. `https://portal.example.vn`):
+    /// the CORS check runs only when one is given.
+    pub fn with_cors_origin(mut self, origin: &str) -> Self {
+        self.cors_origin = Some(origin.trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// The allowed embedding origin, if the suite was given one.
+    pub fn cors_origin(&self) -> Option<&str> {
+        self.cors_origin.as_deref()
+    }
+
+    /// A CORS preflight for `POST path` from `origin`.
+    pub async fn preflight(&self, path: &str, origin: &str) -> Result<Answer, String> {
+        let request = self
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", self.base_url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type");
+        self.send(request, path).await
+    }
+
+    /// `GET path` with an `Origin` header, as a page on `origin` would send it.
+    pub async fn get_from(&self, path: &str, origin: &str) -> Result<Answer, String> {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base_url))
+            .header("origin", origin);
+        self.send(request, path).await
     }
 
     /// The backend's base URL.

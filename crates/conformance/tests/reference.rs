@@ -16,10 +16,17 @@ use vaora_server::store::{
 };
 
 const TOKEN: &str = "conformance-test-token";
+/// The portal the reference server under test lets embed the widget.
+const PORTAL: &str = "https://portal.example.vn";
+
+fn target(base_url: &str) -> Target {
+    Target::new(base_url, TOKEN).with_cors_origin(PORTAL)
+}
 
 /// Serves the reference router on `store` and returns its base URL.
 async fn serve(store: Store) -> String {
-    let state = AppState::new(store, VenueSigner::generate(), TOKEN, "http://vaora.test");
+    let state = AppState::new(store, VenueSigner::generate(), TOKEN, "http://vaora.test")
+        .with_cors_origins(vec![axum::http::HeaderValue::from_static(PORTAL)]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
@@ -49,8 +56,12 @@ fn failures(outcomes: &[Outcome]) -> Vec<(&'static str, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_server_passes_every_check_on_sqlite() {
     let (store, _dir) = sqlite().await;
-    let outcomes = run(&Target::new(&serve(store).await, TOKEN)).await;
-    assert!(outcomes.len() >= 16, "the whole suite ran");
+    let outcomes = run(&target(&serve(store).await)).await;
+    assert!(outcomes.len() >= 17, "the whole suite ran");
+    assert!(
+        outcomes.iter().all(|o| o.skipped.is_none()),
+        "nothing skipped"
+    );
     assert_eq!(failures(&outcomes), []);
 }
 
@@ -67,7 +78,7 @@ async fn the_reference_server_passes_every_check_on_postgres() {
         .await
         .expect("create a database on VAORA_TEST_DATABASE_URL");
     let store = store::open(&database.url).await.expect("open postgres");
-    let outcomes = run(&Target::new(&serve(store).await, TOKEN)).await;
+    let outcomes = run(&target(&serve(store).await)).await;
     database.drop_now().await;
     assert_eq!(failures(&outcomes), []);
 }
@@ -122,7 +133,7 @@ impl Storage for DuplicatesOnRetry {
 async fn a_server_that_stores_duplicates_on_retry_fails() {
     let (store, _dir) = sqlite().await;
     let broken: Store = Arc::new(DuplicatesOnRetry(store.clone()));
-    let outcomes = run(&Target::new(&serve(broken).await, TOKEN)).await;
+    let outcomes = run(&target(&serve(broken).await)).await;
     let failed: Vec<&str> = failures(&outcomes)
         .into_iter()
         .map(|(name, _)| name)

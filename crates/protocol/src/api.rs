@@ -161,6 +161,8 @@ pub mod error_code {
     pub const UNAUTHORIZED: &str = "unauthorized";
     /// No such route.
     pub const NOT_FOUND: &str = "not_found";
+    /// Too many requests from one client; retry after the `Retry-After` seconds.
+    pub const RATE_LIMITED: &str = "rate_limited";
     /// Something failed on the server.
     pub const INTERNAL: &str = "internal";
 }

@@ -5,11 +5,14 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{middleware, Router};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use vaora_protocol::venue_code::VenueSigner;
 
+use crate::limits::{self, RateLimit};
 use crate::routes;
 use crate::store::Store;
 use crate::verified::VerifiedCodes;
@@ -27,6 +30,10 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Venue codes this server's key signed, with their signature checks remembered.
     pub codes: Arc<VerifiedCodes>,
+    /// Origins of the portals that embed the widget and call the API from their pages.
+    pub cors_origins: Arc<[HeaderValue]>,
+    /// Per-client request limit on the API; `None`: unlimited.
+    pub rate_limit: Option<Arc<RateLimit>>,
 }
 
 impl AppState {
@@ -39,7 +46,21 @@ impl AppState {
             admin_token: admin_token.into(),
             public_url: public_url.into(),
             codes: Arc::new(codes),
+            cors_origins: Arc::new([]),
+            rate_limit: None,
         }
+    }
+
+    /// Lets pages from `origins` (e.g. `https://portal.example.vn`) call the API.
+    pub fn with_cors_origins(mut self, origins: Vec<HeaderValue>) -> Self {
+        self.cors_origins = origins.into();
+        self
+    }
+
+    /// Limits each client's requests to the API.
+    pub fn with_rate_limit(mut self, limit: Option<Arc<RateLimit>>) -> Self {
+        self.rate_limit = limit;
+        self
     }
 }
 
@@ -67,13 +88,35 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/admin/checkins/{id}", get(routes::admin::checkin))
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let api = match state.rate_limit.clone() {
+        Some(limit) => api.layer(middleware::from_fn_with_state(limit, limits::limit)),
+        None => api,
+    };
 
     let mut app = Router::new()
         .nest("/v1", api)
         .route("/config.json", get(routes::client_config));
+    if !state.cors_origins.is_empty() {
+        // Outside the rate limit, so a 429 is readable by the embedding page too.
+        app = app.layer(cors(&state.cors_origins));
+    }
     if let Some(dir) = static_dir {
         let index = dir.join("index.html");
         app = app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
     }
     crate::security::with_security_headers(app.with_state(state))
+}
+
+/// The API's CORS policy for embedding portals: their origins only, the protocol's methods and
+/// headers, the replay header readable, preflights cached for a day.
+fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .expose_headers([
+            HeaderName::from_static("idempotent-replayed"),
+            header::RETRY_AFTER,
+        ])
+        .max_age(std::time::Duration::from_secs(86_400))
 }

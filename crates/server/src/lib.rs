@@ -7,6 +7,7 @@
 pub mod app;
 pub mod error;
 pub mod keys;
+pub mod limits;
 pub mod poster;
 pub mod routes;
 pub mod security;

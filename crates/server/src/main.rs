@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use vaora_protocol::venue_code;
 use vaora_server::app::{router, AppState};
+use vaora_server::limits::RateLimit;
 use vaora_server::store;
 use vaora_server::{keys, seed};
 
@@ -41,6 +42,24 @@ struct Options {
     /// Register a demo venue when the database has none.
     #[arg(long)]
     seed_demo: bool,
+    /// Origin of a portal that embeds the widget and may call the API (repeatable, or
+    /// comma-separated in the variable), e.g. https://dichvucong.example.vn.
+    #[arg(
+        long = "cors-origin",
+        env = "VAORA_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+    /// API requests allowed per second per client address, on average (0: no limit).
+    #[arg(long, env = "VAORA_RATE_LIMIT", default_value_t = 20)]
+    rate_limit: u32,
+    /// Requests a client may send at once before the average applies.
+    #[arg(long, env = "VAORA_RATE_BURST", default_value_t = 100)]
+    rate_burst: u32,
+    /// The server is behind a reverse proxy: clients are told apart by the address the proxy
+    /// appends to X-Forwarded-For.
+    #[arg(long, env = "VAORA_BEHIND_PROXY")]
+    behind_proxy: bool,
 }
 
 #[tokio::main]
@@ -127,8 +146,25 @@ async fn run(options: Options) -> Result<(), String> {
     );
     println!("listening on http://{addr}");
 
-    let state = AppState::new(store, signer, &admin_token, &public_url);
-    axum::serve(listener, router(state, options.static_dir))
+    let cors_origins = options
+        .cors_origins
+        .iter()
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            axum::http::HeaderValue::from_str(origin.trim_end_matches('/'))
+                .map_err(|_| format!("--cors-origin {origin:?} is not a valid origin"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let state = AppState::new(store, signer, &admin_token, &public_url)
+        .with_cors_origins(cors_origins)
+        .with_rate_limit(RateLimit::new(
+            options.rate_limit,
+            options.rate_burst,
+            options.behind_proxy,
+        ));
+    let app = router(state, options.static_dir)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|err| err.to_string())?;

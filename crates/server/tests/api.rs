@@ -292,3 +292,96 @@ async fn responses_carry_a_strict_content_security_policy() {
         h.signer.key_id().to_string()
     );
 }
+
+/// The harness's app with CORS for one portal and a tight per-client limit, every request seen
+/// as coming from one address.
+async fn guarded() -> (Router, Harness) {
+    use axum::extract::connect_info::MockConnectInfo;
+    let h = harness().await;
+    let state = AppState::new(
+        h.store.clone(),
+        VenueSigner::from_seed(&h.signer.seed()),
+        ADMIN,
+        "http://vaora.test",
+    )
+    .with_cors_origins(vec![axum::http::HeaderValue::from_static(
+        "https://portal.example.vn",
+    )])
+    .with_rate_limit(vaora_server::limits::RateLimit::new(1, 3, false));
+    let client: std::net::SocketAddr = "203.0.113.7:40000".parse().expect("address");
+    (router(state, None).layer(MockConnectInfo(client)), h)
+}
+
+#[tokio::test]
+async fn an_embedding_portal_may_call_the_api_and_other_origins_may_not() {
+    let (app, _h) = guarded().await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/v1/checkins")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let allowed = app
+        .clone()
+        .oneshot(preflight("https://portal.example.vn"))
+        .await
+        .expect("answer");
+    assert!(allowed.status().is_success());
+    assert_eq!(
+        allowed.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://portal.example.vn"
+    );
+    let methods = allowed.headers()[header::ACCESS_CONTROL_ALLOW_METHODS]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(methods.contains("POST"), "{methods}");
+    let other = app
+        .oneshot(preflight("https://evil.example"))
+        .await
+        .expect("answer");
+    assert!(
+        other
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none(),
+        "an unlisted origin gets no CORS grant"
+    );
+}
+
+#[tokio::test]
+async fn one_client_over_its_limit_gets_429_with_retry_after() {
+    let (app, _h) = guarded().await;
+    let health = || {
+        Request::get("/v1/health")
+            .header(header::ORIGIN, "https://portal.example.vn")
+            .body(Body::empty())
+            .expect("request")
+    };
+    // Burst of 3 allowed, then refused until the average (1/s) lets one more through.
+    for n in 0..3 {
+        let response = app.clone().oneshot(health()).await.expect("answer");
+        assert_eq!(response.status(), StatusCode::OK, "request {n}");
+    }
+    let refused = app.clone().oneshot(health()).await.expect("answer");
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()[header::RETRY_AFTER], "1");
+    assert_eq!(
+        refused.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://portal.example.vn",
+        "the portal's page can read the refusal"
+    );
+    let body = refused
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let error: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(error["code"], "rate_limited");
+    assert_eq!(error["status"], 429);
+}

@@ -20,7 +20,7 @@ struct Server {
 
 fn start(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vaora-server"))
-        .args(["--addr", "127.0.0.1:0", "--seed-demo"])
+        .args(["--addr", "127.0.0.1:0", "--seed-demo", "--rate-limit", "0"])
         .args(args)
         .stdout(Stdio::piped())
         .spawn()
