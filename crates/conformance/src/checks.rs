@@ -4,7 +4,9 @@
 use futures_util::future::{join_all, BoxFuture};
 use serde_json::{json, Value};
 use uuid::Uuid;
-use vaora_protocol::api::{ClientConfig, RegisteredVenue};
+use vaora_protocol::api::{
+    ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue,
+};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
 
@@ -73,6 +75,11 @@ pub const ALL: &[(&str, Check)] = &[
     ("forged_venue_codes", |s| Box::pin(forged_venue_codes(s))),
     ("personal_data_requires_admin", |s| {
         Box::pin(personal_data_requires_admin(s))
+    }),
+    ("keys_published", |s| Box::pin(keys_published(s))),
+    ("programme_readable", |s| Box::pin(programme_readable(s))),
+    ("withdrawn_venue_refused", |s| {
+        Box::pin(withdrawn_venue_refused(s))
     }),
     ("cors_for_embedding", |s| Box::pin(cors_for_embedding(s))),
 ];
@@ -628,4 +635,107 @@ async fn cors_for_embedding(setup: &Setup) -> Result<(), String> {
         refused.header("access-control-allow-origin").is_none(),
         || format!("an unlisted origin ({stranger}) was allowed"),
     )
+}
+
+async fn keys_published(setup: &Setup) -> Result<(), String> {
+    let answer = setup.target.get("/v1/keys", Auth::Anonymous).await?;
+    answer.expect_status(200, "GET /v1/keys")?;
+    let keys: KeySet = serde_json::from_value(answer.json.clone())
+        .map_err(|err| format!("GET /v1/keys: not a KeySet: {err}"))?;
+    let claims = venue_code::parse_unverified(&setup.venue.venue_code)
+        .map_err(|err| format!("the registered venue code does not parse: {}", err.code()))?;
+    let signer = keys.keys.iter().find(|k| k.kid == claims.key_id);
+    ensure(
+        signer.is_some_and(|k| k.status == KeyStatus::Active),
+        || {
+            format!(
+                "GET /v1/keys: the key that signed a new venue ({}) is not listed as active",
+                claims.key_id
+            )
+        },
+    )?;
+    ensure(
+        keys.keys
+            .iter()
+            .filter(|k| k.status == KeyStatus::Active)
+            .count()
+            == 1,
+        || "GET /v1/keys: not exactly one active key".into(),
+    )?;
+    // /config.json trusts exactly the keys that are not revoked.
+    let mut published: Vec<_> = keys.keys.iter().filter_map(|k| k.trusted()).collect();
+    let mut configured = setup.config.trusted_keys.clone();
+    published.sort_by_key(|k| k.key_id.to_string());
+    configured.sort_by_key(|k| k.key_id.to_string());
+    ensure(published == configured, || {
+        "/config.json's trustedKeys differ from the active and retired keys of /v1/keys".into()
+    })
+}
+
+async fn programme_readable(setup: &Setup) -> Result<(), String> {
+    let answer = setup.target.get("/v1/programme", Auth::Anonymous).await?;
+    answer.expect_status(200, "GET /v1/programme")?;
+    let status: ProgrammeStatus = serde_json::from_value(answer.json.clone())
+        .map_err(|err| format!("GET /v1/programme: not a ProgrammeStatus: {err}"))?;
+    // The suite checks in throughout, so the programme must be running.
+    ensure(status.state == ProgrammeState::Active, || {
+        "the programme is switched off: the suite needs a running one".into()
+    })
+}
+
+async fn withdrawn_venue_refused(setup: &Setup) -> Result<(), String> {
+    // A venue of the suite's own, so nothing real is withdrawn.
+    let answer = setup
+        .target
+        .post(
+            "/v1/venues",
+            &json!({ "name": "Conformance withdrawn", "unit_code": "00004" }),
+            Auth::Admin,
+        )
+        .await?;
+    answer.expect_status(201, "POST /v1/venues")?;
+    let venue: RegisteredVenue =
+        serde_json::from_value(answer.json).map_err(|err| format!("POST /v1/venues: {err}"))?;
+    let revoke = format!("/v1/admin/venues/{}/revoke", venue.venue_id);
+    let refused = setup
+        .target
+        .post(&revoke, &json!({}), Auth::Anonymous)
+        .await?;
+    refused.expect_error(
+        401,
+        "unauthorized",
+        "POST /v1/admin/venues/{id}/revoke (anonymous)",
+    )?;
+    let revoked = setup.target.post(&revoke, &json!({}), Auth::Admin).await?;
+    revoked.expect_status(200, "POST /v1/admin/venues/{id}/revoke")?;
+    ensure(revoked.json["venue_id"] == json!(venue.venue_id), || {
+        format!("revocation answered another venue: {}", revoked.json)
+    })?;
+    let id = Uuid::new_v4();
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &venue.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_error(
+        410,
+        "venue_revoked",
+        "POST /v1/checkins at a withdrawn venue",
+    )?;
+    let lookup = setup
+        .target
+        .get(
+            &format!("/v1/venues/{}", venue.short_code.as_str()),
+            Auth::Anonymous,
+        )
+        .await?;
+    lookup.expect_error(
+        410,
+        "venue_revoked",
+        "GET /v1/venues/{short code of a withdrawn venue}",
+    )?;
+    not_stored(setup, id, "the check-in at a withdrawn venue").await
 }

@@ -15,6 +15,7 @@ use vaora_protocol::venue_code::VenueSigner;
 use crate::limits::{self, RateLimit};
 use crate::routes;
 use crate::store::Store;
+use crate::trust::Trust;
 use crate::verified::VerifiedCodes;
 
 /// Largest accepted check-in body: a declaration is well under 2 KiB.
@@ -28,7 +29,9 @@ pub struct AppState {
     pub admin_token: Arc<str>,
     /// Base URL written into poster links (e.g. `http://127.0.0.1:8080`).
     pub public_url: Arc<str>,
-    /// Venue codes this server's key signed, with their signature checks remembered.
+    /// Signing keys and their status, the programme's state.
+    pub trust: Arc<Trust>,
+    /// Venue codes whose signatures were checked, remembered.
     pub codes: Arc<VerifiedCodes>,
     /// Origins of the portals that embed the widget and call the API from their pages.
     pub cors_origins: Arc<[HeaderValue]>,
@@ -37,15 +40,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a server that signs with `signer` and accepts the codes it signed.
+    /// State for a server that signs with `signer`. Until [`Trust::activate`] has read the
+    /// store, it accepts only the codes `signer` signed.
     pub fn new(store: Store, signer: VenueSigner, admin_token: &str, public_url: &str) -> Self {
-        let codes = VerifiedCodes::new(vec![signer.trusted_key()]);
+        let trust = Trust::new(signer.trusted_key());
         Self {
             store,
             signer: Arc::new(signer),
             admin_token: admin_token.into(),
             public_url: public_url.into(),
-            codes: Arc::new(codes),
+            trust: Arc::new(trust),
+            codes: Arc::new(VerifiedCodes::new()),
             cors_origins: Arc::new([]),
             rate_limit: None,
         }
@@ -78,6 +83,17 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
+        .route("/keys", get(routes::trust::keys))
+        .route("/programme", get(routes::trust::programme))
+        .route(
+            "/admin/programme",
+            axum::routing::put(routes::trust::set_programme),
+        )
+        .route("/admin/keys/{kid}/revoke", post(routes::trust::revoke_key))
+        .route(
+            "/admin/venues/{venue_id}/revoke",
+            post(routes::trust::revoke_venue),
+        )
         .route("/checkins", post(routes::checkins::create))
         .route("/venues", post(routes::venues::register))
         .route("/venues/{short_code}", get(routes::venues::lookup))

@@ -13,4 +13,5 @@ pub mod routes;
 pub mod security;
 pub mod seed;
 pub mod store;
+pub mod trust;
 pub mod verified;

@@ -162,6 +162,16 @@ async fn run(options: Options) -> Result<(), String> {
             options.rate_burst,
             options.behind_proxy,
         ));
+    state
+        .trust
+        .activate(
+            &state.store,
+            state.signer.trusted_key(),
+            vaora_server::app::now_ms(),
+        )
+        .await
+        .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
+    keep_trust_fresh(&state);
     let app = router(state, options.static_dir)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
@@ -171,6 +181,20 @@ async fn run(options: Options) -> Result<(), String> {
     // Whoever started the server may be gone (a closed pipe): stopping must not panic.
     let _ = writeln!(std::io::stdout(), "stopped");
     Ok(())
+}
+
+/// Other server processes may revoke keys or switch the programme off: re-read now and then.
+fn keep_trust_fresh(state: &AppState) {
+    let (trust, store) = (state.trust.clone(), state.store.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(vaora_server::trust::REFRESH_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(err) = trust.refresh(&store).await {
+                eprintln!("refreshing keys and programme state: {err}");
+            }
+        }
+    });
 }
 
 /// Reads `<db>.admin-token`, creating it with a random token on first run.

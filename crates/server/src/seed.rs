@@ -40,6 +40,7 @@ pub async fn register_venue(
         name: name.to_owned(),
         unit_code: unit_code.to_owned(),
         venue_code,
+        revoked_at: None,
     };
     let mut attempts = 1;
     loop {

@@ -6,8 +6,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
-    ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, RegisteredVenue,
-    VenueLookup, VenueRegistration,
+    ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, KeySet, ProgrammeStatus,
+    RegisteredVenue, RevokedVenue, VenueLookup, VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -29,6 +29,9 @@ fn generated() -> Map<String, Value> {
     add::<ClientConfig>(&mut generator);
     add::<VenueRegistration>(&mut generator);
     add::<RegisteredVenue>(&mut generator);
+    add::<KeySet>(&mut generator);
+    add::<ProgrammeStatus>(&mut generator);
+    add::<RevokedVenue>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

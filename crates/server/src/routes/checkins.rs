@@ -4,11 +4,12 @@ use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use vaora_protocol::api::{error_code, CheckInRequest};
+use vaora_protocol::api::{error_code, CheckInRequest, ProgrammeState};
 
 use crate::app::{now_ms, AppState};
 use crate::error::{ApiFailure, ApiJson};
 use crate::store::{InsertOutcome, NewCheckIn};
+use crate::verified::Refusal;
 
 /// Set on the answer to a retried request that was already stored.
 pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("idempotent-replayed");
@@ -19,15 +20,28 @@ pub async fn create(
     ApiJson(request): ApiJson<CheckInRequest>,
 ) -> Result<Response, ApiFailure> {
     let now = now_ms();
+    let trust = state.trust.snapshot();
+    if trust.programme.state == ProgrammeState::SwitchedOff {
+        return Err(ApiFailure::new(
+            StatusCode::GONE,
+            error_code::PROGRAMME_SWITCHED_OFF,
+            "the check-in programme is switched off",
+        ));
+    }
     let claims = state
         .codes
-        .verify(&request.venue_code, (now / 1000) as u64)
-        .map_err(|err| {
-            ApiFailure::new(
+        .verify(&request.venue_code, &trust, (now / 1000) as u64)
+        .map_err(|refusal| match refusal {
+            Refusal::KeyRevoked => ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                error_code::KEY_REVOKED,
+                "the venue code is signed by a revoked key",
+            ),
+            Refusal::Invalid(err) => ApiFailure::new(
                 StatusCode::BAD_REQUEST,
                 error_code::VENUE_CODE_INVALID,
                 format!("venue code rejected: {} ({err})", err.code()),
-            )
+            ),
         })?;
 
     let declaration = request.declaration.normalized();
@@ -45,6 +59,13 @@ pub async fn create(
                 "this venue is not registered here",
             )
         })?;
+    if venue.revoked_at.is_some() {
+        return Err(ApiFailure::new(
+            StatusCode::GONE,
+            error_code::VENUE_REVOKED,
+            "this venue was withdrawn; its posters no longer work",
+        ));
+    }
 
     let outcome = state
         .store

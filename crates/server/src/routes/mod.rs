@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod checkins;
+pub mod trust;
 pub mod venues;
 
 use axum::extract::State;
@@ -32,7 +33,7 @@ pub async fn health() -> Json<serde_json::Value> {
 pub async fn client_config(State(state): State<AppState>) -> Json<ClientConfig> {
     Json(ClientConfig {
         endpoint: String::new(),
-        trusted_keys: vec![state.signer.trusted_key()],
+        trusted_keys: state.trust.snapshot().trusted.clone(),
     })
 }
 

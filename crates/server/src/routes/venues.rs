@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use vaora_protocol::api::{error_code, RegisteredVenue, VenueLookup, VenueRegistration};
+use vaora_protocol::api::{error_code, KeyStatus, RegisteredVenue, VenueLookup, VenueRegistration};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
@@ -25,13 +25,25 @@ async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
             format!("short code: {}", err.code()),
         )
     })?;
-    state.store.venue_by_short_code(code).await?.ok_or_else(|| {
-        ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            error_code::VENUE_NOT_FOUND,
-            "no venue has this code",
-        )
-    })
+    let venue = state
+        .store
+        .venue_by_short_code(code)
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::NOT_FOUND,
+                error_code::VENUE_NOT_FOUND,
+                "no venue has this code",
+            )
+        })?;
+    if venue.revoked_at.is_some() {
+        return Err(ApiFailure::new(
+            StatusCode::GONE,
+            error_code::VENUE_REVOKED,
+            "this venue was withdrawn; its posters no longer work",
+        ));
+    }
+    Ok(venue)
 }
 
 /// Registers a venue (administrators only): picks its id and short code and signs its code.
@@ -41,6 +53,13 @@ pub async fn register(
     ApiJson(request): ApiJson<VenueRegistration>,
 ) -> Result<(StatusCode, Json<RegisteredVenue>), ApiFailure> {
     authorise(&state, &headers)?;
+    if state.trust.snapshot().status_of(state.signer.key_id()) == Some(KeyStatus::Revoked) {
+        return Err(ApiFailure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_code::KEY_REVOKED,
+            "this server's signing key is revoked: restart it with a new key to register venues",
+        ));
+    }
     let request = request.normalized().map_err(|problem| {
         ApiFailure::new(
             StatusCode::BAD_REQUEST,

@@ -11,9 +11,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use uuid::Uuid;
-use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 /// A venue as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct VenueRow {
     pub name: String,
     pub unit_code: String,
     pub venue_code: String,
+    /// When the venue was withdrawn (unix ms); its code is refused from then on.
+    pub revoked_at: Option<i64>,
 }
 
 /// A check-in to store: the venue it was verified against, and the normalised declaration.
@@ -92,6 +95,8 @@ pub enum StoreError {
     Sqlite(rusqlite::Error),
     Postgres(sqlx::Error),
     Corrupt(String),
+    /// The key a server was started with has been revoked.
+    KeyRevoked,
     /// The store's writer or pool is gone (shutting down, or a thread died).
     Unavailable,
 }
@@ -102,6 +107,9 @@ impl std::fmt::Display for StoreError {
             Self::Sqlite(err) => write!(f, "sqlite: {err}"),
             Self::Postgres(err) => write!(f, "postgres: {err}"),
             Self::Corrupt(what) => write!(f, "corrupt row: {what}"),
+            Self::KeyRevoked => {
+                write!(f, "this signing key has been revoked: start with a new one")
+            }
             Self::Unavailable => write!(f, "store unavailable"),
         }
     }
@@ -141,6 +149,64 @@ pub trait Storage: Send + Sync + 'static {
     async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError>;
     /// Number of stored check-ins (tests, the start banner, the crash test).
     async fn checkin_count(&self) -> Result<u64, StoreError>;
+    /// Withdraws a venue; `false` if there is no such venue. Revoking twice keeps the first time.
+    async fn revoke_venue(&self, id: u64, at: i64) -> Result<bool, StoreError>;
+
+    /// Every signing key this backend has used, oldest first.
+    async fn keys(&self) -> Result<Vec<PublishedKey>, StoreError>;
+    /// Makes `key` the active signing key (a server starting with it): inserted if new, and every
+    /// other active key becomes retired. Fails with [`StoreError::KeyRevoked`] for a revoked key.
+    async fn activate_key(&self, key: TrustedKey, at: i64) -> Result<(), StoreError>;
+    /// Revokes a key; `false` if there is no such key.
+    async fn revoke_key(&self, kid: KeyId, at: i64) -> Result<bool, StoreError>;
+
+    /// The programme's state as last set (the default, active, if never).
+    async fn programme(&self) -> Result<ProgrammeStatus, StoreError>;
+    async fn set_programme(&self, status: ProgrammeStatus) -> Result<(), StoreError>;
+}
+
+/// A key row's status as stored (`active`, `retired`, `revoked`).
+fn key_status_name(status: KeyStatus) -> &'static str {
+    match status {
+        KeyStatus::Active => "active",
+        KeyStatus::Retired => "retired",
+        KeyStatus::Revoked => "revoked",
+    }
+}
+
+fn key_status_from(name: &str) -> Result<KeyStatus, StoreError> {
+    match name {
+        "active" => Ok(KeyStatus::Active),
+        "retired" => Ok(KeyStatus::Retired),
+        "revoked" => Ok(KeyStatus::Revoked),
+        other => Err(StoreError::Corrupt(format!("key status {other:?}"))),
+    }
+}
+
+fn published_key(
+    kid: &str,
+    public_key: String,
+    status: &str,
+    since: i64,
+) -> Result<PublishedKey, StoreError> {
+    Ok(PublishedKey {
+        kid: kid
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("key id {kid:?}")))?,
+        public_key,
+        status: key_status_from(status)?,
+        since,
+    })
+}
+
+fn programme_json(status: &ProgrammeStatus) -> Result<String, StoreError> {
+    serde_json::to_string(status).map_err(|err| StoreError::Corrupt(err.to_string()))
+}
+
+fn programme_from_json(json: Option<String>) -> Result<ProgrammeStatus, StoreError> {
+    json.map_or(Ok(ProgrammeStatus::default()), |json| {
+        serde_json::from_str(&json).map_err(|_| StoreError::Corrupt("programme status".into()))
+    })
 }
 
 /// The store handlers share.

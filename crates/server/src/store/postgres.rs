@@ -6,10 +6,14 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
-use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
-use super::{CheckInRow, InsertOutcome, NewCheckIn, Storage, StoreError, VenueRow};
+use super::{
+    key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
+    NewCheckIn, Storage, StoreError, VenueRow,
+};
 
 /// Connections per server process; several processes share the database's limit.
 const MAX_CONNECTIONS: u32 = 16;
@@ -51,10 +55,12 @@ fn venue_row(row: &PgRow) -> Result<VenueRow, StoreError> {
         name: row.try_get("name")?,
         unit_code: row.try_get("unit_code")?,
         venue_code: row.try_get("venue_code")?,
+        revoked_at: row.try_get("revoked_at")?,
     })
 }
 
-const VENUE_COLUMNS: &str = "SELECT id, short_code, name, unit_code, venue_code FROM venues";
+const VENUE_COLUMNS: &str =
+    "SELECT id, short_code, name, unit_code, venue_code, revoked_at FROM venues";
 
 #[async_trait]
 impl Storage for PostgresStore {
@@ -171,6 +177,107 @@ impl Storage for PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+
+    async fn revoke_venue(&self, id: u64, at: i64) -> Result<bool, StoreError> {
+        let changed =
+            sqlx::query("UPDATE venues SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+                .bind(id as i64)
+                .bind(at)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn keys(&self) -> Result<Vec<PublishedKey>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kid, public_key, status, since FROM signing_keys ORDER BY since, kid",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kid: String = row.try_get("kid")?;
+                let status: String = row.try_get("status")?;
+                published_key(
+                    &kid,
+                    row.try_get("public_key")?,
+                    &status,
+                    row.try_get("since")?,
+                )
+            })
+            .collect()
+    }
+
+    async fn activate_key(&self, key: TrustedKey, at: i64) -> Result<(), StoreError> {
+        let kid = key.key_id.to_string();
+        let mut tx = self.pool.begin().await?;
+        // Replicas starting together with the same key serialise here.
+        sqlx::query("LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM signing_keys WHERE kid = $1")
+                .bind(&kid)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if status.as_deref() == Some(key_status_name(KeyStatus::Revoked)) {
+            return Err(StoreError::KeyRevoked);
+        }
+        sqlx::query(
+            "UPDATE signing_keys SET status = 'retired', since = $2
+             WHERE status = 'active' AND kid <> $1",
+        )
+        .bind(&kid)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO signing_keys (kid, public_key, status, since) VALUES ($1, $2, 'active', $3)
+             ON CONFLICT (kid) DO UPDATE SET status = 'active',
+                 since = CASE WHEN signing_keys.status = 'active' THEN signing_keys.since ELSE $3 END",
+        )
+        .bind(&kid)
+        .bind(&key.public_key)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn revoke_key(&self, kid: KeyId, at: i64) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE signing_keys SET status = 'revoked',
+                 since = CASE WHEN status = 'revoked' THEN since ELSE $2 END
+             WHERE kid = $1",
+        )
+        .bind(kid.to_string())
+        .bind(at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn programme(&self) -> Result<ProgrammeStatus, StoreError> {
+        let json: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = 'programme'")
+                .fetch_optional(&self.pool)
+                .await?;
+        programme_from_json(json)
+    }
+
+    async fn set_programme(&self, status: ProgrammeStatus) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('programme', $1)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(programme_json(&status)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 

@@ -11,39 +11,92 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio::sync::oneshot;
 use uuid::Uuid;
-use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
-use super::{CheckInRow, InsertOutcome, NewCheckIn, Storage, StoreError, VenueRow};
+use super::{
+    key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
+    NewCheckIn, Storage, StoreError, VenueRow,
+};
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
 const MAX_BATCH: usize = 1024;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS venues (
-    id          INTEGER PRIMARY KEY,
-    short_code  TEXT NOT NULL UNIQUE,
-    name        TEXT NOT NULL,
-    unit_code   TEXT NOT NULL,
-    venue_code  TEXT NOT NULL,
-    created_at  INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS checkins (
-    id            TEXT PRIMARY KEY,
-    venue_id      INTEGER NOT NULL REFERENCES venues(id),
-    declaration   TEXT NOT NULL,
-    client_time   INTEGER,
-    checked_in_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS checkins_by_venue_time ON checkins(venue_id, checked_in_at);
-CREATE TABLE IF NOT EXISTS counters (
-    name  TEXT PRIMARY KEY,
-    next  INTEGER NOT NULL
-);
-";
+/// The schema, one step per release that changed it; `PRAGMA user_version` counts the steps
+/// applied. Step 1 is written so that databases from before the counter existed pass through it.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS venues (
+        id          INTEGER PRIMARY KEY,
+        short_code  TEXT NOT NULL UNIQUE,
+        name        TEXT NOT NULL,
+        unit_code   TEXT NOT NULL,
+        venue_code  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS checkins (
+        id            TEXT PRIMARY KEY,
+        venue_id      INTEGER NOT NULL REFERENCES venues(id),
+        declaration   TEXT NOT NULL,
+        client_time   INTEGER,
+        checked_in_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS checkins_by_venue_time ON checkins(venue_id, checked_in_at);
+    CREATE TABLE IF NOT EXISTS counters (
+        name  TEXT PRIMARY KEY,
+        next  INTEGER NOT NULL
+    );",
+    "ALTER TABLE venues ADD COLUMN revoked_at INTEGER;
+    CREATE TABLE signing_keys (
+        kid         TEXT PRIMARY KEY,
+        public_key  TEXT NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('active', 'retired', 'revoked')),
+        since       INTEGER NOT NULL
+    );
+    CREATE TABLE settings (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+    );",
+];
+
+/// Applies the steps this database has not had yet, each in its own transaction.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let applied: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", step + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Runs inside the batch's transaction (in a savepoint of its own) and returns how to deliver
+/// its result once the batch is committed (`true`) or not (`false`).
+type Job = Box<dyn FnOnce(&mut Transaction<'_>) -> Deliver + Send>;
+type Deliver = Box<dyn FnOnce(bool) + Send>;
+
+/// A job running `f`, whose result goes to `reply` after the commit.
+fn job<T: Send + 'static>(
+    f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    reply: oneshot::Sender<Result<T, StoreError>>,
+) -> Write {
+    Write::Job(Box::new(move |tx| {
+        let result = in_savepoint(tx, f);
+        Box::new(move |committed| {
+            let _ = reply.send(if committed {
+                result
+            } else {
+                Err(StoreError::Unavailable)
+            });
+        })
+    }))
+}
 
 /// A write for the writer thread, with where to send its result.
 enum Write {
+    /// Rare writes (administration), as a closure.
+    Job(Job),
     AllocateVenueId(oneshot::Sender<Result<u64, StoreError>>),
     Venue(VenueRow, i64, oneshot::Sender<Result<(), StoreError>>),
     CheckIn(
@@ -62,9 +115,9 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file, applies the schema, starts the writer.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let writer = connect(path)?;
+        let mut writer = connect(path)?;
         writer.pragma_update(None, "synchronous", "FULL")?;
-        writer.execute_batch(SCHEMA)?;
+        migrate(&mut writer)?;
         let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
         let readers = (0..count)
             .map(|_| connect(path).map(Mutex::new))
@@ -134,6 +187,7 @@ fn write_loop(mut conn: Connection, queue: &mpsc::Receiver<Write>) {
 
 /// A write's result, held until the commit that makes it true.
 enum Done {
+    Job(Deliver),
     VenueId(
         oneshot::Sender<Result<u64, StoreError>>,
         Result<u64, StoreError>,
@@ -162,6 +216,7 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>) {
     for result in done {
         // A receiver that gave up (client went away) is no error of ours.
         match (result, &committed) {
+            (Done::Job(deliver), committed) => deliver(committed.is_ok()),
             (Done::VenueId(reply, value), Ok(())) => drop(reply.send(value)),
             (Done::Venue(reply, value), Ok(())) => drop(reply.send(value)),
             (Done::CheckIn(reply, value), Ok(())) => drop(reply.send(value)),
@@ -175,6 +230,7 @@ fn commit_batch(conn: &mut Connection, batch: Vec<Write>) {
 /// Runs one write in a savepoint of the batch's transaction.
 fn apply(tx: &mut Transaction<'_>, write: Write) -> Done {
     match write {
+        Write::Job(job) => Done::Job(job(tx)),
         Write::AllocateVenueId(reply) => Done::VenueId(reply, in_savepoint(tx, allocate_venue_id)),
         Write::Venue(venue, created_at, reply) => Done::Venue(
             reply,
@@ -252,7 +308,8 @@ fn insert_checkin(conn: &Connection, checkin: &NewCheckIn) -> Result<InsertOutco
     checkin.outcome_of_existing(false, venue_id as u64, &stored, checked_in_at)
 }
 
-const VENUE_COLUMNS: &str = "SELECT id, short_code, name, unit_code, venue_code FROM venues";
+const VENUE_COLUMNS: &str =
+    "SELECT id, short_code, name, unit_code, venue_code, revoked_at FROM venues";
 
 fn venue_where(
     conn: &Connection,
@@ -268,7 +325,7 @@ fn venue_where(
     row.map(venue_row).transpose()
 }
 
-type RawVenue = (i64, String, String, String, String);
+type RawVenue = (i64, String, String, String, String, Option<i64>);
 
 fn raw_venue(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawVenue> {
     Ok((
@@ -277,10 +334,13 @@ fn raw_venue(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawVenue> {
         row.get(2)?,
         row.get(3)?,
         row.get(4)?,
+        row.get(5)?,
     ))
 }
 
-fn venue_row((id, short, name, unit_code, venue_code): RawVenue) -> Result<VenueRow, StoreError> {
+fn venue_row(
+    (id, short, name, unit_code, venue_code, revoked_at): RawVenue,
+) -> Result<VenueRow, StoreError> {
     let short_code = ShortCode::parse(&short)
         .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?;
     Ok(VenueRow {
@@ -289,6 +349,7 @@ fn venue_row((id, short, name, unit_code, venue_code): RawVenue) -> Result<Venue
         name,
         unit_code,
         venue_code,
+        revoked_at,
     })
 }
 
@@ -368,6 +429,129 @@ impl Storage for SqliteStore {
         self.read(|conn| {
             let n: i64 = conn.query_row("SELECT COUNT(*) FROM checkins", [], |row| row.get(0))?;
             Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn revoke_venue(&self, id: u64, at: i64) -> Result<bool, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let changed = conn.execute(
+                        "UPDATE venues SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+                        params![id as i64, at],
+                    )?;
+                    Ok(changed == 1)
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn keys(&self) -> Result<Vec<PublishedKey>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT kid, public_key, status, since FROM signing_keys ORDER BY since, kid",
+            )?;
+            let rows = statement.query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (kid, public_key, status, since) = row?;
+                published_key(&kid, public_key, &status, since)
+            })
+            .collect()
+        })
+        .await
+    }
+
+    async fn activate_key(&self, key: TrustedKey, at: i64) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let kid = key.key_id.to_string();
+                    let status: Option<String> = conn
+                        .query_row(
+                            "SELECT status FROM signing_keys WHERE kid = ?1",
+                            params![kid],
+                            |row| row.get(0),
+                        )
+                        .optional()?;
+                    if status.as_deref() == Some(key_status_name(KeyStatus::Revoked)) {
+                        return Err(StoreError::KeyRevoked);
+                    }
+                    conn.execute(
+                        "UPDATE signing_keys SET status = 'retired', since = ?2
+                         WHERE status = 'active' AND kid <> ?1",
+                        params![kid, at],
+                    )?;
+                    conn.execute(
+                        "INSERT INTO signing_keys (kid, public_key, status, since)
+                         VALUES (?1, ?2, 'active', ?3)
+                         ON CONFLICT(kid) DO UPDATE SET status = 'active',
+                             since = CASE WHEN status = 'active' THEN since ELSE ?3 END",
+                        params![kid, key.public_key, at],
+                    )?;
+                    Ok(())
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn revoke_key(&self, kid: KeyId, at: i64) -> Result<bool, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let changed = conn.execute(
+                        "UPDATE signing_keys SET status = 'revoked',
+                             since = CASE WHEN status = 'revoked' THEN since ELSE ?2 END
+                         WHERE kid = ?1",
+                        params![kid.to_string(), at],
+                    )?;
+                    Ok(changed == 1)
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn programme(&self) -> Result<ProgrammeStatus, StoreError> {
+        self.read(|conn| {
+            let json: Option<String> = conn
+                .query_row(
+                    "SELECT value FROM settings WHERE name = 'programme'",
+                    [],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            programme_from_json(json)
+        })
+        .await
+    }
+
+    async fn set_programme(&self, status: ProgrammeStatus) -> Result<(), StoreError> {
+        let json = programme_json(&status)?;
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute(
+                        "INSERT INTO settings (name, value) VALUES ('programme', ?1)
+                         ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                        params![json],
+                    )?;
+                    Ok(())
+                },
+                sender,
+            )
         })
         .await
     }

@@ -76,6 +76,7 @@ async fn venue(store: &Store, name: &str, random: u8) -> VenueRow {
         name: name.into(),
         unit_code: "01".into(),
         venue_code: format!("CODE-{name}"),
+        revoked_at: None,
     };
     store
         .insert_venue(venue.clone(), 1_700_000_000_000)
@@ -253,4 +254,132 @@ async fn sqlite_keeps_everything_across_a_reopen() {
     assert!(store.checkin_by_id(id).await.expect("read").is_some());
     let next = store.allocate_venue_id().await.expect("id");
     assert!(next > first_venue.id, "ids are never handed out twice");
+}
+
+fn trusted(seed: u8) -> vaora_protocol::venue_code::TrustedKey {
+    vaora_protocol::venue_code::TrustedKey::new(&[seed; 32])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rotate_retire_and_revoke() {
+    use vaora_protocol::api::KeyStatus::{Active, Retired, Revoked};
+    for subject in subjects().await {
+        let store = &subject.store;
+        let statuses = |keys: Vec<vaora_protocol::api::PublishedKey>| {
+            keys.into_iter()
+                .map(|k| (k.kid, k.status, k.since))
+                .collect::<Vec<_>>()
+        };
+        let (old, new) = (trusted(1), trusted(2));
+        store
+            .activate_key(old.clone(), 100)
+            .await
+            .expect("first key");
+        store
+            .activate_key(old.clone(), 150)
+            .await
+            .expect("restart, same key");
+        assert_eq!(
+            statuses(store.keys().await.expect("keys")),
+            [(old.key_id, Active, 100)],
+            "{}: a restart keeps the key active since its first start",
+            subject.name
+        );
+        store
+            .activate_key(new.clone(), 200)
+            .await
+            .expect("rotation");
+        assert_eq!(
+            statuses(store.keys().await.expect("keys")),
+            [(old.key_id, Retired, 200), (new.key_id, Active, 200)],
+            "{}",
+            subject.name
+        );
+        assert!(store.revoke_key(old.key_id, 300).await.expect("revoke"));
+        assert!(store.revoke_key(old.key_id, 400).await.expect("again"));
+        assert!(!store
+            .revoke_key(trusted(9).key_id, 300)
+            .await
+            .expect("unknown"));
+        let keys = statuses(store.keys().await.expect("keys"));
+        assert!(keys.contains(&(old.key_id, Revoked, 300)), "{keys:?}");
+        assert!(
+            matches!(
+                store.activate_key(old, 500).await,
+                Err(StoreError::KeyRevoked)
+            ),
+            "{}: a revoked key never signs again",
+            subject.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn venues_are_revoked_once_and_the_programme_switches_off_and_on() {
+    use vaora_protocol::api::{LocalizedText, ProgrammeState, ProgrammeStatus};
+    for subject in subjects().await {
+        let store = &subject.store;
+        let market = venue(store, "Chợ", 1).await;
+        assert!(store.revoke_venue(market.id, 1_000).await.expect("revoke"));
+        assert!(store.revoke_venue(market.id, 2_000).await.expect("again"));
+        assert!(!store.revoke_venue(9_999, 1_000).await.expect("unknown"));
+        let found = store.venue_by_id(market.id).await.expect("read");
+        assert_eq!(
+            found.and_then(|v| v.revoked_at),
+            Some(1_000),
+            "{}: the first revocation time stays",
+            subject.name
+        );
+
+        assert_eq!(
+            store.programme().await.expect("programme"),
+            ProgrammeStatus::default()
+        );
+        let off = ProgrammeStatus {
+            state: ProgrammeState::SwitchedOff,
+            message: Some(LocalizedText {
+                vi: "Chương trình đã kết thúc. Có thể gỡ mã QR.".into(),
+                en: "The programme has ended. Posters can come down.".into(),
+            }),
+            since: 5_000,
+        };
+        store.set_programme(off.clone()).await.expect("switch off");
+        assert_eq!(store.programme().await.expect("programme"), off);
+        let on = ProgrammeStatus {
+            since: 6_000,
+            ..ProgrammeStatus::default()
+        };
+        store.set_programme(on.clone()).await.expect("switch on");
+        assert_eq!(store.programme().await.expect("programme"), on);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_sqlite_file_from_before_migrations_is_brought_up_to_date() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.sqlite");
+    {
+        // The schema as the first release created it, with one venue, user_version 0.
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch(
+            "CREATE TABLE venues (id INTEGER PRIMARY KEY, short_code TEXT NOT NULL UNIQUE,
+                 name TEXT NOT NULL, unit_code TEXT NOT NULL, venue_code TEXT NOT NULL,
+                 created_at INTEGER NOT NULL);
+             CREATE TABLE checkins (id TEXT PRIMARY KEY, venue_id INTEGER NOT NULL
+                 REFERENCES venues(id), declaration TEXT NOT NULL, client_time INTEGER,
+                 checked_in_at INTEGER NOT NULL);
+             INSERT INTO venues VALUES (7, '01234567', 'Chợ cũ', '01', 'CODE', 1);",
+        )
+        .expect("old schema");
+    }
+    let store = open(path.to_str().expect("utf-8 temp path"))
+        .await
+        .expect("open and migrate");
+    let old = store.venue_by_id(7).await.expect("read").expect("kept");
+    assert_eq!((old.name.as_str(), old.revoked_at), ("Chợ cũ", None));
+    assert_eq!(store.allocate_venue_id().await.expect("id"), 8);
+    store
+        .activate_key(trusted(3), 1)
+        .await
+        .expect("the key table exists");
 }

@@ -1,0 +1,274 @@
+//! Key rotation, revocation and the programme switch, through the HTTP API on a real SQLite
+//! store: a server restarted with a new key keeps accepting the old key's codes until that key
+//! is revoked; a withdrawn venue and a switched-off programme refuse check-ins with their own
+//! error codes.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use vaora_protocol::venue_code::VenueSigner;
+use vaora_server::app::{now_ms, router, AppState};
+use vaora_server::store::{self, Store};
+
+const ADMIN: &str = "trust-test-token";
+
+/// A server process on `store` signing with `signer`, started as `main` starts it.
+async fn start(store: &Store, signer: &VenueSigner) -> Router {
+    let state = AppState::new(
+        store.clone(),
+        VenueSigner::from_seed(&signer.seed()),
+        ADMIN,
+        "http://vaora.test",
+    );
+    state
+        .trust
+        .activate(&state.store, signer.trusted_key(), now_ms())
+        .await
+        .expect("activate the key");
+    router(state, None)
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    admin: bool,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(path);
+    if admin {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {ADMIN}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .expect("request");
+    let response = app.clone().oneshot(request).await.expect("answer");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+async fn register(app: &Router, name: &str) -> Value {
+    let (status, venue) = call(
+        app,
+        "POST",
+        "/v1/venues",
+        Some(json!({ "name": name, "unit_code": "00004" })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{venue}");
+    venue
+}
+
+async fn check_in(app: &Router, venue_code: &Value) -> (StatusCode, Value) {
+    let body = json!({
+        "id": uuid::Uuid::new_v4(),
+        "venue_code": venue_code,
+        "declaration": {
+            "full_name": "Nguyễn Thị Ánh", "phone": "0912345678", "birth_year": 1990,
+            "symptoms": { "fever": false, "cough": false, "breathing_difficulty": false,
+                          "pneumonia": false, "sore_throat": false, "fatigue": false },
+            "exposure": false, "consent": true
+        }
+    });
+    call(app, "POST", "/v1/checkins", Some(body), false).await
+}
+
+async fn sqlite(dir: &tempfile::TempDir) -> Store {
+    let path = dir.path().join("vaora.sqlite");
+    store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open")
+}
+
+#[tokio::test]
+async fn a_rotated_key_keeps_its_codes_working_until_it_is_revoked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite(&dir).await;
+    let (old_key, new_key) = (VenueSigner::generate(), VenueSigner::generate());
+
+    let before = start(&store, &old_key).await;
+    let old_venue = register(&before, "Chợ Mỹ Đức").await;
+    // Restarted with a new key: new codes come from it, old posters still work.
+    let app = start(&store, &new_key).await;
+    let new_venue = register(&app, "Trạm y tế xã").await;
+    assert_eq!(
+        check_in(&app, &old_venue["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        check_in(&app, &new_venue["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+
+    let (status, keys) = call(&app, "GET", "/v1/keys", None, false).await;
+    assert_eq!(status, StatusCode::OK);
+    let statuses: Vec<(String, String)> = keys["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| {
+            (
+                k["kid"].as_str().unwrap_or_default().to_owned(),
+                k["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        statuses.contains(&(old_key.key_id().to_string(), "retired".into())),
+        "{keys}"
+    );
+    assert!(
+        statuses.contains(&(new_key.key_id().to_string(), "active".into())),
+        "{keys}"
+    );
+    let (_, config) = call(&app, "GET", "/config.json", None, false).await;
+    assert_eq!(
+        config["trustedKeys"].as_array().map(Vec::len),
+        Some(2),
+        "both keys are trusted"
+    );
+
+    // Revoking needs the administrator; then the old key's codes are refused, by name.
+    let revoke = format!("/v1/admin/keys/{}/revoke", old_key.key_id());
+    assert_eq!(
+        call(&app, "POST", &revoke, None, false).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, keys) = call(&app, "POST", &revoke, None, true).await;
+    assert_eq!(status, StatusCode::OK, "{keys}");
+    let (status, refused) = check_in(&app, &old_venue["venue_code"]).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("key_revoked"))
+    );
+    assert_eq!(
+        check_in(&app, &new_venue["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+    let (_, config) = call(&app, "GET", "/config.json", None, false).await;
+    assert_eq!(
+        config["trustedKeys"].as_array().map(Vec::len),
+        Some(1),
+        "the revoked key is no longer trusted"
+    );
+
+    // Another process on the same store learns of it on its next refresh.
+    let other = AppState::new(
+        store.clone(),
+        VenueSigner::from_seed(&new_key.seed()),
+        ADMIN,
+        "http://vaora.test",
+    );
+    other.trust.refresh(&other.store).await.expect("refresh");
+    let other = router(other, None);
+    assert_eq!(
+        check_in(&other, &old_venue["venue_code"]).await.1["code"],
+        "key_revoked"
+    );
+
+    // A server can never be started again with the revoked key.
+    let state = AppState::new(
+        store.clone(),
+        VenueSigner::from_seed(&old_key.seed()),
+        ADMIN,
+        "http://vaora.test",
+    );
+    assert!(state
+        .trust
+        .activate(&state.store, old_key.trusted_key(), now_ms())
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn a_withdrawn_venue_and_a_switched_off_programme_refuse_check_ins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite(&dir).await;
+    let app = start(&store, &VenueSigner::generate()).await;
+    let market = register(&app, "Chợ Mỹ Đức").await;
+    let school = register(&app, "Trường tiểu học").await;
+
+    let revoke = format!("/v1/admin/venues/{}/revoke", market["venue_id"]);
+    assert_eq!(
+        call(&app, "POST", &revoke, None, false).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, revoked) = call(&app, "POST", &revoke, None, true).await;
+    assert_eq!(status, StatusCode::OK, "{revoked}");
+    assert!(revoked["revoked_at"].as_i64().is_some_and(|at| at > 0));
+    let (status, refused) = check_in(&app, &market["venue_code"]).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::GONE, Some("venue_revoked"))
+    );
+    let lookup = format!(
+        "/v1/venues/{}",
+        market["short_code"].as_str().unwrap_or_default()
+    );
+    assert_eq!(
+        call(&app, "GET", &lookup, None, false).await.1["code"],
+        "venue_revoked"
+    );
+    assert_eq!(
+        check_in(&app, &school["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&app, "POST", "/v1/admin/venues/99999/revoke", None, true)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    let off = json!({ "state": "switched_off",
+                      "message": { "vi": "Chương trình đã kết thúc.", "en": "The programme has ended." } });
+    assert_eq!(
+        call(&app, "PUT", "/v1/admin/programme", Some(off.clone()), false)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, set) = call(&app, "PUT", "/v1/admin/programme", Some(off), true).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    let (_, shown) = call(&app, "GET", "/v1/programme", None, false).await;
+    assert_eq!(shown["state"], "switched_off");
+    assert_eq!(shown["message"]["en"], "The programme has ended.");
+    assert!(shown["since"].as_i64().is_some_and(|at| at > 0));
+    let (status, refused) = check_in(&app, &school["venue_code"]).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::GONE, Some("programme_switched_off"))
+    );
+
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/v1/admin/programme",
+        Some(json!({ "state": "active" })),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        check_in(&app, &school["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(store.checkin_count().await.expect("count"), 2);
+}
