@@ -71,7 +71,7 @@ export async function startServer(dir) {
     shortCode,
     /** The stored check-in, read back through the server's authorised API. */
     async checkin(id) {
-      const response = await fetch(`${url}/v1/admin/checkins/${id}`, {
+      const response = await fetch(`${url}/v1/admin/checkins/${id}?purpose=end-to-end%20test`, {
         headers: { authorization: `Bearer ${adminToken}` },
       });
       return { status: response.status, body: await response.json() };

@@ -76,6 +76,12 @@ pub const ALL: &[(&str, Check)] = &[
     ("personal_data_requires_admin", |s| {
         Box::pin(personal_data_requires_admin(s))
     }),
+    ("personal_data_reads_are_audited", |s| {
+        Box::pin(personal_data_reads_are_audited(s))
+    }),
+    ("retention_is_finite_and_recorded", |s| {
+        Box::pin(retention_is_finite_and_recorded(s))
+    }),
     ("keys_published", |s| Box::pin(keys_published(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
     ("withdrawn_venue_refused", |s| {
@@ -112,7 +118,10 @@ fn ensure(condition: bool, why: impl FnOnce() -> String) -> Result<(), String> {
 async fn not_stored(setup: &Setup, id: Uuid, what: &str) -> Result<(), String> {
     let answer = setup
         .target
-        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .get(
+            &format!("/v1/admin/checkins/{id}?purpose=conformance"),
+            Auth::Admin,
+        )
         .await?;
     answer
         .expect_error(404, "not_found", what)
@@ -316,7 +325,10 @@ async fn check_in_and_replay(setup: &Setup) -> Result<(), String> {
     })?;
     let stored = setup
         .target
-        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .get(
+            &format!("/v1/admin/checkins/{id}?purpose=conformance"),
+            Auth::Admin,
+        )
         .await?;
     stored.expect_status(200, "GET /v1/admin/checkins/{id}")?;
     ensure(stored.json["receipt"] == first.json, || {
@@ -363,7 +375,10 @@ async fn id_reused_for_other_content(setup: &Setup) -> Result<(), String> {
     )?;
     let stored = setup
         .target
-        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .get(
+            &format!("/v1/admin/checkins/{id}?purpose=conformance"),
+            Auth::Admin,
+        )
         .await?;
     stored.expect_status(200, "GET /v1/admin/checkins/{id}")?;
     ensure(
@@ -583,7 +598,10 @@ async fn personal_data_requires_admin(setup: &Setup) -> Result<(), String> {
     for auth in [Auth::Anonymous, Auth::Wrong] {
         let answer = setup
             .target
-            .get(&format!("/v1/admin/checkins/{id}"), auth)
+            .get(
+                &format!("/v1/admin/checkins/{id}?purpose=conformance"),
+                auth,
+            )
             .await?;
         answer.expect_error(
             401,
@@ -738,4 +756,79 @@ async fn withdrawn_venue_refused(setup: &Setup) -> Result<(), String> {
         "GET /v1/venues/{short code of a withdrawn venue}",
     )?;
     not_stored(setup, id, "the check-in at a withdrawn venue").await
+}
+
+async fn personal_data_reads_are_audited(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?
+        .expect_status(201, "POST /v1/checkins")?;
+    let without = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
+        .await?;
+    without.expect_error(
+        400,
+        "validation_failed",
+        "GET /v1/admin/checkins/{id} without a purpose",
+    )?;
+    let purpose = format!(
+        "conformance audit {}",
+        &Uuid::new_v4().simple().to_string()[..8]
+    );
+    let read = setup
+        .target
+        .get(
+            &format!(
+                "/v1/admin/checkins/{id}?purpose={}",
+                purpose.replace(' ', "%20")
+            ),
+            Auth::Admin,
+        )
+        .await?;
+    read.expect_status(200, "GET /v1/admin/checkins/{id}?purpose=…")?;
+    let log = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}/accesses"), Auth::Admin)
+        .await?;
+    log.expect_status(200, "GET /v1/admin/checkins/{id}/accesses")?;
+    let accesses = log.json["accesses"].as_array().cloned().unwrap_or_default();
+    ensure(
+        accesses.len() == 1
+            && accesses[0]["purpose"] == purpose.as_str()
+            && accesses[0]["checkin_id"] == id.to_string()
+            && accesses[0]["at"].is_i64(),
+        || {
+            format!(
+                "the audit log should hold exactly the one read with its purpose: {}",
+                log.json
+            )
+        },
+    )
+}
+
+async fn retention_is_finite_and_recorded(setup: &Setup) -> Result<(), String> {
+    let answer = setup.target.get("/v1/admin/purges", Auth::Admin).await?;
+    answer.expect_status(200, "GET /v1/admin/purges")?;
+    let days = answer.json["retention_days"].as_u64().unwrap_or(0);
+    ensure((1..=366).contains(&days), || {
+        format!(
+            "retention must be finite (1 to 366 days), got {}",
+            answer.json["retention_days"]
+        )
+    })?;
+    ensure(answer.json["purges"].is_array(), || {
+        "GET /v1/admin/purges: no purges list".into()
+    })?;
+    let anonymous = setup
+        .target
+        .get("/v1/admin/purges", Auth::Anonymous)
+        .await?;
+    anonymous.expect_error(401, "unauthorized", "GET /v1/admin/purges (anonymous)")
 }

@@ -208,6 +208,51 @@ pub struct ProgrammeStatus {
     pub since: i64,
 }
 
+/// One run of the retention purge: check-ins received before `cutoff` were deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PurgeRecord {
+    /// When the purge ran, unix ms.
+    pub ran_at: i64,
+    /// Check-ins received before this instant (unix ms) were deleted.
+    pub cutoff: i64,
+    /// How many were deleted.
+    pub deleted: u64,
+}
+
+/// Answer of GET /v1/admin/purges: the latest purges, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PurgeLog {
+    /// How long check-ins are kept, in days.
+    pub retention_days: u32,
+    pub purges: Vec<PurgeRecord>,
+}
+
+/// One read of a check-in's personal data, as the audit log keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AccessRecord {
+    /// When, unix ms.
+    pub at: i64,
+    /// Whose check-in.
+    pub checkin_id: Uuid,
+    /// Who read it (a role or token name, never a person's data).
+    pub actor: String,
+    /// Why, as the reader stated it (e.g. a case number).
+    pub purpose: String,
+}
+
+/// Answer of GET /v1/admin/checkins/{id}/accesses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AccessLog {
+    pub accesses: Vec<AccessRecord>,
+}
+
+/// Longest stated purpose of a personal-data read.
+pub const PURPOSE_MAX_CHARS: usize = 200;
+
 /// Answer to POST /v1/admin/venues/{venue_id}/revoke.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

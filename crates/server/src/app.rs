@@ -37,6 +37,8 @@ pub struct AppState {
     pub cors_origins: Arc<[HeaderValue]>,
     /// Per-client request limit on the API; `None`: unlimited.
     pub rate_limit: Option<Arc<RateLimit>>,
+    /// How long check-ins are kept, in days.
+    pub retention_days: u32,
 }
 
 impl AppState {
@@ -53,7 +55,14 @@ impl AppState {
             codes: Arc::new(VerifiedCodes::new()),
             cors_origins: Arc::new([]),
             rate_limit: None,
+            retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
+    }
+
+    /// Keeps check-ins for `days` (at least 1).
+    pub fn with_retention_days(mut self, days: u32) -> Self {
+        self.retention_days = days.max(1);
+        self
     }
 
     /// Lets pages from `origins` (e.g. `https://portal.example.vn`) call the API.
@@ -102,6 +111,11 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             get(routes::venues::poster),
         )
         .route("/admin/checkins/{id}", get(routes::admin::checkin))
+        .route(
+            "/admin/checkins/{id}/accesses",
+            get(routes::admin::accesses),
+        )
+        .route("/admin/purges", get(routes::admin::purges))
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let api = match state.rate_limit.clone() {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod keys;
 pub mod limits;
 pub mod poster;
+pub mod retention;
 pub mod routes;
 pub mod security;
 pub mod seed;

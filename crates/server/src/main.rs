@@ -56,6 +56,9 @@ struct Options {
     /// Requests a client may send at once before the average applies.
     #[arg(long, env = "VAORA_RATE_BURST", default_value_t = 100)]
     rate_burst: u32,
+    /// Days check-ins are kept; older ones are deleted every hour, and each purge is recorded.
+    #[arg(long, env = "VAORA_RETENTION_DAYS", default_value_t = vaora_server::retention::DEFAULT_RETENTION_DAYS)]
+    retention_days: u32,
     /// The server is behind a reverse proxy: clients are told apart by the address the proxy
     /// appends to X-Forwarded-For.
     #[arg(long, env = "VAORA_BEHIND_PROXY")]
@@ -157,6 +160,7 @@ async fn run(options: Options) -> Result<(), String> {
         .collect::<Result<Vec<_>, _>>()?;
     let state = AppState::new(store, signer, &admin_token, &public_url)
         .with_cors_origins(cors_origins)
+        .with_retention_days(options.retention_days)
         .with_rate_limit(RateLimit::new(
             options.rate_limit,
             options.rate_burst,
@@ -172,6 +176,7 @@ async fn run(options: Options) -> Result<(), String> {
         .await
         .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
     keep_trust_fresh(&state);
+    vaora_server::retention::spawn_purger(state.store.clone(), state.retention_days);
     let app = router(state, options.static_dir)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

@@ -6,8 +6,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
-    ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, KeySet, ProgrammeStatus,
-    RegisteredVenue, RevokedVenue, VenueLookup, VenueRegistration,
+    AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, KeySet,
+    ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, VenueLookup, VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -32,6 +32,8 @@ fn generated() -> Map<String, Value> {
     add::<KeySet>(&mut generator);
     add::<ProgrammeStatus>(&mut generator);
     add::<RevokedVenue>(&mut generator);
+    add::<PurgeLog>(&mut generator);
+    add::<AccessLog>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -272,3 +272,87 @@ async fn a_withdrawn_venue_and_a_switched_off_programme_refuse_check_ins() {
     );
     assert_eq!(store.checkin_count().await.expect("count"), 2);
 }
+
+#[tokio::test]
+async fn personal_data_is_read_only_with_a_purpose_and_every_read_is_logged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite(&dir).await;
+    let app = start(&store, &VenueSigner::generate()).await;
+    let market = register(&app, "Chợ Mỹ Đức").await;
+    let (status, receipt) = check_in(&app, &market["venue_code"]).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = receipt["id"].as_str().unwrap_or_default().to_owned();
+
+    let (status, refused) =
+        call(&app, "GET", &format!("/v1/admin/checkins/{id}"), None, true).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("validation_failed"))
+    );
+    let (_, log) = call(
+        &app,
+        "GET",
+        &format!("/v1/admin/checkins/{id}/accesses"),
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(log["accesses"], json!([]), "a refused read is not a read");
+
+    let read = format!("/v1/admin/checkins/{id}?purpose=ca%20b%E1%BB%87nh%20BN-1024");
+    let (status, record) = call(&app, "GET", &read, None, true).await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    assert_eq!(record["declaration"]["full_name"], "Nguyễn Thị Ánh");
+    let (status, log) = call(
+        &app,
+        "GET",
+        &format!("/v1/admin/checkins/{id}/accesses"),
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(log["accesses"][0]["purpose"], "ca bệnh BN-1024");
+    assert_eq!(log["accesses"][0]["actor"], "admin");
+    assert_eq!(log["accesses"][0]["checkin_id"], id);
+    assert_eq!(
+        call(
+            &app,
+            "GET",
+            &format!("/v1/admin/checkins/{id}/accesses"),
+            None,
+            false
+        )
+        .await
+        .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_server_purges_by_age_and_shows_its_purges() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = sqlite(&dir).await;
+    let app = start(&store, &VenueSigner::generate()).await;
+    let market = register(&app, "Chợ Mỹ Đức").await;
+    assert_eq!(
+        check_in(&app, &market["venue_code"]).await.0,
+        StatusCode::CREATED
+    );
+    // 21 days later (and a minute), as the hourly purge would see it.
+    let later = now_ms() + 21 * 86_400_000 + 60_000;
+    let record = vaora_server::retention::purge(&store, 21, later)
+        .await
+        .expect("purge");
+    assert_eq!(record.deleted, 1);
+    assert_eq!(store.checkin_count().await.expect("count"), 0);
+    let (status, log) = call(&app, "GET", "/v1/admin/purges", None, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(log["retention_days"], 21);
+    assert_eq!(log["purges"][0]["deleted"], 1);
+    assert_eq!(log["purges"][0]["ran_at"], later);
+    assert_eq!(
+        call(&app, "GET", "/v1/admin/purges", None, false).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,11 +1,12 @@
 //! Authorised reads of stored check-ins (personal data) with the admin bearer token.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
-use vaora_protocol::api::error_code;
+use serde::Deserialize;
+use vaora_protocol::api::{error_code, AccessLog, AccessRecord, PurgeLog, PURPOSE_MAX_CHARS};
 
-use crate::app::AppState;
+use crate::app::{now_ms, AppState};
 use crate::error::ApiFailure;
 use crate::store::CheckInRow;
 
@@ -29,25 +30,81 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// One check-in with its declaration.
+fn checkin_not_found() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        error_code::NOT_FOUND,
+        "no check-in has this id",
+    )
+}
+
+/// `?purpose=…`: why personal data is read (a case number, …), kept in the audit log.
+#[derive(Deserialize)]
+pub struct Purpose {
+    #[serde(default)]
+    purpose: String,
+}
+
+/// One check-in with its declaration. The read is recorded in the audit log, with its stated
+/// purpose, before the data leaves the server.
 pub async fn checkin(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(Purpose { purpose }): Query<Purpose>,
 ) -> Result<Json<CheckInRow>, ApiFailure> {
     authorise(&state, &headers)?;
-    let not_found = || {
-        ApiFailure::new(
-            StatusCode::NOT_FOUND,
-            error_code::NOT_FOUND,
-            "no check-in has this id",
-        )
-    };
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| not_found())?;
-    state
+    let purpose = purpose.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = purpose.chars().count();
+    if length == 0 || length > PURPOSE_MAX_CHARS {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VALIDATION_FAILED,
+            "state why the data is read: ?purpose=… (1 to 200 characters)",
+        ));
+    }
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| checkin_not_found())?;
+    let row = state
         .store
         .checkin_by_id(id)
         .await?
-        .map(Json)
-        .ok_or_else(not_found)
+        .ok_or_else(checkin_not_found)?;
+    state
+        .store
+        .record_access(AccessRecord {
+            at: now_ms(),
+            checkin_id: id,
+            actor: ADMIN_ACTOR.into(),
+            purpose,
+        })
+        .await?;
+    Ok(Json(row))
+}
+
+/// Who the administrator token is, in the audit log.
+const ADMIN_ACTOR: &str = "admin";
+
+/// Every recorded read of one check-in's personal data.
+pub async fn accesses(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<AccessLog>, ApiFailure> {
+    authorise(&state, &headers)?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| checkin_not_found())?;
+    Ok(Json(AccessLog {
+        accesses: state.store.accesses(id).await?,
+    }))
+}
+
+/// The latest retention purges: proof that old check-ins are deleted.
+pub async fn purges(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<PurgeLog>, ApiFailure> {
+    authorise(&state, &headers)?;
+    Ok(Json(PurgeLog {
+        retention_days: state.retention_days,
+        purges: state.store.purges(50).await?,
+    }))
 }

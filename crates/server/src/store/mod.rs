@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use uuid::Uuid;
-use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
+use vaora_protocol::api::{
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+};
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
@@ -163,7 +165,20 @@ pub trait Storage: Send + Sync + 'static {
     /// The programme's state as last set (the default, active, if never).
     async fn programme(&self) -> Result<ProgrammeStatus, StoreError>;
     async fn set_programme(&self, status: ProgrammeStatus) -> Result<(), StoreError>;
+
+    /// Deletes every check-in received before `cutoff` (unix ms), in chunks so check-ins keep
+    /// flowing meanwhile, and records the purge. Returns what it recorded.
+    async fn purge_checkins(&self, cutoff: i64, now: i64) -> Result<PurgeRecord, StoreError>;
+    /// The latest `limit` purges, newest first.
+    async fn purges(&self, limit: u32) -> Result<Vec<PurgeRecord>, StoreError>;
+    /// Appends to the audit log; done before the personal data is handed out.
+    async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError>;
+    /// Every recorded read of one check-in, oldest first.
+    async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError>;
 }
+
+/// Check-ins deleted per transaction by a purge.
+const PURGE_CHUNK: i64 = 5_000;
 
 /// A key row's status as stored (`active`, `retired`, `revoked`).
 fn key_status_name(status: KeyStatus) -> &'static str {

@@ -6,13 +6,15 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
-use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
+use vaora_protocol::api::{
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow,
+    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -278,6 +280,86 @@ impl Storage for PostgresStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn purge_checkins(&self, cutoff: i64, now: i64) -> Result<PurgeRecord, StoreError> {
+        let mut deleted = 0u64;
+        loop {
+            let chunk = sqlx::query(
+                "DELETE FROM checkins WHERE id IN (
+                     SELECT id FROM checkins WHERE checked_in_at < $1 LIMIT $2)",
+            )
+            .bind(cutoff)
+            .bind(PURGE_CHUNK)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            deleted += chunk;
+            if chunk < PURGE_CHUNK as u64 {
+                break;
+            }
+        }
+        sqlx::query("INSERT INTO purges (ran_at, cutoff, deleted) VALUES ($1, $2, $3)")
+            .bind(now)
+            .bind(cutoff)
+            .bind(deleted as i64)
+            .execute(&self.pool)
+            .await?;
+        Ok(PurgeRecord {
+            ran_at: now,
+            cutoff,
+            deleted,
+        })
+    }
+
+    async fn purges(&self, limit: u32) -> Result<Vec<PurgeRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT ran_at, cutoff, deleted FROM purges ORDER BY ran_at DESC, id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PurgeRecord {
+                    ran_at: row.try_get("ran_at")?,
+                    cutoff: row.try_get("cutoff")?,
+                    deleted: row.try_get::<i64, _>("deleted")? as u64,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(access.at)
+        .bind(access.checkin_id)
+        .bind(&access.actor)
+        .bind(&access.purpose)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, purpose FROM accesses WHERE checkin_id = $1 ORDER BY at, id",
+        )
+        .bind(checkin_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AccessRecord {
+                    at: row.try_get("at")?,
+                    checkin_id,
+                    actor: row.try_get("actor")?,
+                    purpose: row.try_get("purpose")?,
+                })
+            })
+            .collect()
     }
 }
 

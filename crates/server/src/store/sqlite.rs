@@ -11,13 +11,15 @@ use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio::sync::oneshot;
 use uuid::Uuid;
-use vaora_protocol::api::{CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey};
+use vaora_protocol::api::{
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow,
+    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -57,6 +59,21 @@ const MIGRATIONS: &[&str] = &[
         name   TEXT PRIMARY KEY,
         value  TEXT NOT NULL
     );",
+    "CREATE INDEX checkins_by_time ON checkins(checked_in_at);
+    CREATE TABLE purges (
+        id       INTEGER PRIMARY KEY,
+        ran_at   INTEGER NOT NULL,
+        cutoff   INTEGER NOT NULL,
+        deleted  INTEGER NOT NULL
+    );
+    CREATE TABLE accesses (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        checkin_id  TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        purpose     TEXT NOT NULL
+    );
+    CREATE INDEX accesses_by_checkin ON accesses(checkin_id, at);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -552,6 +569,108 @@ impl Storage for SqliteStore {
                 },
                 sender,
             )
+        })
+        .await
+    }
+
+    async fn purge_checkins(&self, cutoff: i64, now: i64) -> Result<PurgeRecord, StoreError> {
+        let mut deleted = 0u64;
+        loop {
+            // One chunk per write, so queued check-ins get their turn in between.
+            let chunk = self
+                .write(|sender| {
+                    job(
+                        move |conn| {
+                            let n = conn.execute(
+                                "DELETE FROM checkins WHERE rowid IN (
+                                     SELECT rowid FROM checkins WHERE checked_in_at < ?1 LIMIT ?2)",
+                                params![cutoff, PURGE_CHUNK],
+                            )?;
+                            Ok(n as u64)
+                        },
+                        sender,
+                    )
+                })
+                .await?;
+            deleted += chunk;
+            if chunk < PURGE_CHUNK as u64 {
+                break;
+            }
+        }
+        let record = PurgeRecord {
+            ran_at: now,
+            cutoff,
+            deleted,
+        };
+        let row = record.clone();
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute(
+                        "INSERT INTO purges (ran_at, cutoff, deleted) VALUES (?1, ?2, ?3)",
+                        params![row.ran_at, row.cutoff, row.deleted as i64],
+                    )?;
+                    Ok(())
+                },
+                sender,
+            )
+        })
+        .await?;
+        Ok(record)
+    }
+
+    async fn purges(&self, limit: u32) -> Result<Vec<PurgeRecord>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT ran_at, cutoff, deleted FROM purges ORDER BY ran_at DESC, id DESC LIMIT ?1",
+            )?;
+            let rows = statement.query_map(params![limit], |row| {
+                Ok(PurgeRecord {
+                    ran_at: row.get(0)?,
+                    cutoff: row.get(1)?,
+                    deleted: row.get::<_, i64>(2)? as u64,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute(
+                        "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES (?1, ?2, ?3, ?4)",
+                        params![
+                            access.at,
+                            access.checkin_id.to_string(),
+                            access.actor,
+                            access.purpose
+                        ],
+                    )?;
+                    Ok(())
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT at, actor, purpose FROM accesses WHERE checkin_id = ?1 ORDER BY at, id",
+            )?;
+            let rows = statement.query_map(params![checkin_id.to_string()], |row| {
+                Ok(AccessRecord {
+                    at: row.get(0)?,
+                    checkin_id,
+                    actor: row.get(1)?,
+                    purpose: row.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
     }

@@ -383,3 +383,71 @@ async fn an_sqlite_file_from_before_migrations_is_brought_up_to_date() {
         .await
         .expect("the key table exists");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_deletes_only_old_check_ins_and_is_recorded() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let market = venue(store, "Chợ", 1).await;
+        let (old, recent) = (Uuid::new_v4(), Uuid::new_v4());
+        for (id, at) in [(old, 1_000), (recent, 9_000)] {
+            store
+                .insert_checkin(checkin(id, &market, "Nguyễn Văn A", at))
+                .await
+                .expect("insert");
+        }
+        let first = store.purge_checkins(5_000, 10_000).await.expect("purge");
+        assert_eq!(
+            (first.cutoff, first.deleted),
+            (5_000, 1),
+            "{}",
+            subject.name
+        );
+        assert_eq!(store.checkin_by_id(old).await.expect("read"), None);
+        assert!(store.checkin_by_id(recent).await.expect("read").is_some());
+        let second = store.purge_checkins(5_000, 20_000).await.expect("again");
+        assert_eq!(
+            second.deleted, 0,
+            "{}: nothing left to delete",
+            subject.name
+        );
+        assert_eq!(
+            store.purges(10).await.expect("purges"),
+            [second, first],
+            "{}: newest first",
+            subject.name
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_of_personal_data_are_logged_per_check_in() {
+    use vaora_protocol::api::AccessRecord;
+    for subject in subjects().await {
+        let store = &subject.store;
+        let (one, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let access = |checkin_id, at, purpose: &str| AccessRecord {
+            at,
+            checkin_id,
+            actor: "admin".into(),
+            purpose: purpose.into(),
+        };
+        for record in [
+            access(one, 2, "ca bệnh BN-1024"),
+            access(other, 1, "kiểm tra"),
+            access(one, 3, "truy vết F1"),
+        ] {
+            store.record_access(record).await.expect("record");
+        }
+        assert_eq!(
+            store.accesses(one).await.expect("log"),
+            [
+                access(one, 2, "ca bệnh BN-1024"),
+                access(one, 3, "truy vết F1")
+            ],
+            "{}",
+            subject.name
+        );
+        assert_eq!(store.accesses(Uuid::new_v4()).await.expect("log"), []);
+    }
+}
