@@ -3,6 +3,7 @@
 //! - `build [--release]`  wasm → `pkg/` (wasm-bindgen, wasm-opt in release, static shell, sizes)
 //! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
 //! - `test`  fmt, clippy, native tests, conformance, browser end-to-end tests
+//! - `units`  the official list of administrative units as CSV (for `vaora-server --units`)
 //! - `conformance <base-url>`  the check-in protocol's conformance suite against any backend
 //! - `bench-size`  opt-level variants: wasm sizes and decoder speed (BENCHMARKS.md)
 //! - `bench-decode`  corpus decode rate: Vaora vs rqrr vs zxing-cpp
@@ -22,6 +23,7 @@ mod run;
 mod sizes;
 mod test;
 mod tools;
+mod units;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("serve") => run::serve(&args[1..]),
         Some("test") => test::test_all(),
         Some("conformance") => conformance::conformance(&args[1..]),
+        Some("units") => units::official_csv(&root()).map(|csv| println!("{}", csv.display())),
         Some("bench-size") => bench_size::bench_size(),
         Some("bench-server") => bench_server::bench_server(&args[1..]),
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
@@ -58,6 +61,8 @@ const USAGE: &str = "usage: cargo xtask <command>
                                  OPTIONS go to vaora-server (see `-- --help`)
   test                           every check: fmt, clippy, native tests (SQLite and a
                                  throw-away PostgreSQL), conformance, browser e2e tests
+  units                          fetch the official 2025 list of administrative units (34
+                                 provinces, 3,321 communes) as CSV; prints its path
   conformance <BASE-URL> [--admin-token T]
                                  the protocol v1 conformance suite against any backend
                                  (token also from VAORA_ADMIN_TOKEN)

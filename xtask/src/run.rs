@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 
 use crate::build::{self, Profile};
-use crate::{root, tools};
+use crate::{root, tools, units};
 
 /// Builds `pkg/` and the server, then runs it with SQLite under `data/` and a demo venue.
 pub fn serve(args: &[String]) -> Result<()> {
@@ -32,8 +32,15 @@ pub fn serve(args: &[String]) -> Result<()> {
         .current_dir(&root)
         .arg("--static")
         .arg(&pkg)
-        .arg("--seed-demo")
-        .args(server_args);
+        .arg("--seed-demo");
+    // The official unit list, when it can be fetched (loaded only into a database without units).
+    match units::official_csv(&root) {
+        Ok(csv) => {
+            command.arg("--units").arg(csv);
+        }
+        Err(err) => eprintln!("xtask: starting without the official unit list: {err:#}"),
+    }
+    command.args(server_args);
     exec(command).with_context(|| format!("starting {}", server.display()))
 }
 

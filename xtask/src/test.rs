@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::build::{self, Profile};
 use crate::postgres::TempPostgres;
-use crate::{conformance, root, tools};
+use crate::{conformance, root, tools, units};
 
 /// Crates that are compiled to wasm32 and must also pass clippy there.
 const WASM_CRATES: [&str; 10] = [
@@ -52,10 +52,12 @@ pub fn test_all() -> Result<()> {
     tools::run(&root, &cargo, &wasm_clippy)?;
     step("native tests (SQLite and PostgreSQL stores)");
     let postgres = TempPostgres::start()?;
+    let official_units = units::official_csv(&root)?;
     let status = Command::new(&cargo)
         .args(["test", "--workspace"])
         .current_dir(&root)
         .env("VAORA_TEST_DATABASE_URL", postgres.url())
+        .env("VAORA_TEST_UNITS_CSV", &official_units)
         .status()
         .context("cannot start cargo")?;
     if !status.success() {
@@ -72,6 +74,7 @@ pub fn test_all() -> Result<()> {
     let outcome =
         conformance::against_reference(&bin, "SQLite", &["--db", &sqlite.to_string_lossy()])
             .and_then(|()| {
+                // PostgreSQL with the official unit list loaded, as a national deployment runs.
                 conformance::against_reference(
                     &bin,
                     "PostgreSQL",
@@ -80,6 +83,8 @@ pub fn test_all() -> Result<()> {
                         &url,
                         "--signing-key",
                         &key.to_string_lossy(),
+                        "--units",
+                        &official_units.to_string_lossy(),
                     ],
                 )
             });

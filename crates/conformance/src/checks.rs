@@ -5,7 +5,8 @@ use futures_util::future::{join_all, BoxFuture};
 use serde_json::{json, Value};
 use uuid::Uuid;
 use vaora_protocol::api::{
-    ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue,
+    ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue, Unit,
+    UnitList,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
@@ -17,15 +18,19 @@ pub struct Setup {
     target: Target,
     venue: RegisteredVenue,
     config: ClientConfig,
+    /// A unit the backend knows (`None` when it has no unit set loaded).
+    unit: Option<Unit>,
 }
 
 impl Setup {
     pub async fn new(target: &Target) -> Result<Self, String> {
+        let unit = some_unit(target).await?;
+        let unit_code = unit.as_ref().map_or(DEFAULT_UNIT, |u| u.code.as_str());
         let name = format!("Conformance {}", &Uuid::new_v4().simple().to_string()[..8]);
         let answer = target
             .post(
                 "/v1/venues",
-                &json!({ "name": name, "unit_code": "00004" }),
+                &json!({ "name": name, "unit_code": unit_code }),
                 Auth::Admin,
             )
             .await?;
@@ -40,8 +45,37 @@ impl Setup {
             target: target.clone(),
             venue,
             config,
+            unit,
         })
     }
+
+    /// The unit code the suite's venues are registered in.
+    fn unit_code(&self) -> &str {
+        self.unit.as_ref().map_or(DEFAULT_UNIT, |u| u.code.as_str())
+    }
+}
+
+/// A unit code for a backend without a unit set.
+const DEFAULT_UNIT: &str = "00004";
+
+/// The first unit of the backend's set, as deep as the first branch goes.
+async fn some_unit(target: &Target) -> Result<Option<Unit>, String> {
+    let mut found: Option<Unit> = None;
+    for _ in 0..8 {
+        let path = match &found {
+            Some(unit) => format!("/v1/units?parent={}", unit.code),
+            None => "/v1/units".to_owned(),
+        };
+        let answer = target.get(&path, Auth::Anonymous).await?;
+        answer.expect_status(200, &format!("GET {path}"))?;
+        let list: UnitList = serde_json::from_value(answer.json)
+            .map_err(|err| format!("GET {path}: not a UnitList: {err}"))?;
+        match list.units.into_iter().next() {
+            Some(unit) => found = Some(unit),
+            None => break,
+        }
+    }
+    Ok(found)
 }
 
 type Check = for<'a> fn(&'a Setup) -> BoxFuture<'a, Result<(), String>>;
@@ -82,6 +116,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("retention_is_finite_and_recorded", |s| {
         Box::pin(retention_is_finite_and_recorded(s))
     }),
+    ("units_browsable", |s| Box::pin(units_browsable(s))),
     ("keys_published", |s| Box::pin(keys_published(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
     ("withdrawn_venue_refused", |s| {
@@ -176,7 +211,7 @@ async fn venue_registration(setup: &Setup) -> Result<(), String> {
     ensure(venue.name.starts_with("Conformance "), || {
         format!("registered name changed: {:?}", venue.name)
     })?;
-    ensure(venue.unit_code == "00004", || {
+    ensure(venue.unit_code == setup.unit_code(), || {
         format!("registered unit changed: {:?}", venue.unit_code)
     })?;
     ensure(venue.poster_url.contains(&venue.venue_code), || {
@@ -187,7 +222,7 @@ async fn venue_registration(setup: &Setup) -> Result<(), String> {
         .target
         .post(
             "/v1/venues",
-            &json!({ "name": "  Chợ   Conformance  ", "unit_code": "01" }),
+            &json!({ "name": "  Chợ   Conformance  ", "unit_code": setup.unit_code() }),
             Auth::Admin,
         )
         .await?;
@@ -707,7 +742,7 @@ async fn withdrawn_venue_refused(setup: &Setup) -> Result<(), String> {
         .target
         .post(
             "/v1/venues",
-            &json!({ "name": "Conformance withdrawn", "unit_code": "00004" }),
+            &json!({ "name": "Conformance withdrawn", "unit_code": setup.unit_code() }),
             Auth::Admin,
         )
         .await?;
@@ -831,4 +866,59 @@ async fn retention_is_finite_and_recorded(setup: &Setup) -> Result<(), String> {
         .get("/v1/admin/purges", Auth::Anonymous)
         .await?;
     anonymous.expect_error(401, "unauthorized", "GET /v1/admin/purges (anonymous)")
+}
+
+async fn units_browsable(setup: &Setup) -> Result<(), String> {
+    let unknown = setup
+        .target
+        .get("/v1/units/9999999999", Auth::Anonymous)
+        .await?;
+    unknown.expect_error(404, "unit_not_found", "GET /v1/units/<unknown code>")?;
+    let Some(unit) = &setup.unit else {
+        // No unit set loaded: the top level is empty and any digits are accepted as a unit.
+        let top = setup.target.get("/v1/units", Auth::Anonymous).await?;
+        top.expect_status(200, "GET /v1/units")?;
+        return ensure(top.json["units"] == json!([]), || {
+            format!(
+                "GET /v1/units found no unit to descend to, yet lists {}",
+                top.json
+            )
+        });
+    };
+    let one = setup
+        .target
+        .get(&format!("/v1/units/{}", unit.code), Auth::Anonymous)
+        .await?;
+    one.expect_status(200, "GET /v1/units/{code}")?;
+    let read: Unit = serde_json::from_value(one.json)
+        .map_err(|err| format!("GET /v1/units/{{code}}: not a Unit: {err}"))?;
+    ensure(&read == unit, || {
+        format!(
+            "GET /v1/units/{}: {read:?} differs from its listing",
+            unit.code
+        )
+    })?;
+    if let Some(parent) = &unit.parent {
+        let siblings = setup
+            .target
+            .get(&format!("/v1/units?parent={parent}"), Auth::Anonymous)
+            .await?;
+        siblings.expect_status(200, "GET /v1/units?parent=…")?;
+        let list: UnitList = serde_json::from_value(siblings.json)
+            .map_err(|err| format!("GET /v1/units?parent=…: {err}"))?;
+        ensure(
+            list.units.contains(unit)
+                && list.units.iter().all(|u| u.parent.as_ref() == Some(parent)),
+            || format!("GET /v1/units?parent={parent} does not list exactly its children"),
+        )?;
+    }
+    let outside = setup
+        .target
+        .post(
+            "/v1/venues",
+            &json!({ "name": "Conformance nowhere", "unit_code": "9999999999" }),
+            Auth::Admin,
+        )
+        .await?;
+    outside.expect_error(400, "unit_not_found", "POST /v1/venues in an unknown unit")
 }

@@ -208,6 +208,38 @@ pub struct ProgrammeStatus {
     pub since: i64,
 }
 
+/// An administrative unit (province, district, ward, commune…): the hierarchy is data, of any
+/// depth, imported from CSV.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Unit {
+    /// Official code (digits), e.g. `01` for Hà Nội, `00070` for Phường Hoàn Kiếm.
+    pub code: String,
+    /// Official name, e.g. `Phường Hoàn Kiếm`.
+    pub name: String,
+    /// Its kind as officially named, e.g. `tỉnh`, `phường`, `xã`.
+    pub kind: String,
+    /// The unit it belongs to; `null` at the top.
+    pub parent: Option<String>,
+}
+
+/// Answer of GET /v1/units: the units under one parent (or the top level), by code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnitList {
+    pub units: Vec<Unit>,
+}
+
+/// Answer to POST /v1/admin/units (a CSV import replacing the whole set).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnitImport {
+    /// How many units the set now has.
+    pub imported: u64,
+    /// How many of them are at the top level.
+    pub top_level: u64,
+}
+
 /// One run of the retention purge: check-ins received before `cutoff` were deleted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -303,6 +335,8 @@ pub mod error_code {
     pub const VENUE_REVOKED: &str = "venue_revoked";
     /// The check-in programme is switched off.
     pub const PROGRAMME_SWITCHED_OFF: &str = "programme_switched_off";
+    /// No administrative unit has this code.
+    pub const UNIT_NOT_FOUND: &str = "unit_not_found";
     /// Something failed on the server.
     pub const INTERNAL: &str = "internal";
 }

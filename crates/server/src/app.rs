@@ -93,6 +93,13 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
         .route("/keys", get(routes::trust::keys))
+        .route("/units", get(routes::units::children))
+        .route("/units/{code}", get(routes::units::one))
+        .route(
+            "/admin/units",
+            post(routes::units::import)
+                .layer(DefaultBodyLimit::max(routes::units::MAX_UNITS_CSV_BYTES)),
+        )
         .route("/programme", get(routes::trust::programme))
         .route(
             "/admin/programme",

@@ -15,4 +15,5 @@ pub mod security;
 pub mod seed;
 pub mod store;
 pub mod trust;
+pub mod units;
 pub mod verified;

@@ -39,6 +39,10 @@ struct Options {
     /// Bearer token for admin reads; generated into `<db>.admin-token` when not given.
     #[arg(long, env = "VAORA_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
+    /// Administrative units (CSV: code,name,type,parent) loaded when the database has none yet,
+    /// e.g. the official list `cargo xtask serve` fetches.
+    #[arg(long, env = "VAORA_UNITS")]
+    units: Option<PathBuf>,
     /// Register a demo venue when the database has none.
     #[arg(long)]
     seed_demo: bool,
@@ -123,6 +127,10 @@ async fn run(options: Options) -> Result<(), String> {
         .public_url
         .unwrap_or_else(|| format!("http://{addr}"));
 
+    if let Some(path) = &options.units {
+        load_units(&store, path).await?;
+    }
+
     println!("Vaora reference server");
     println!("  app:       {public_url}/");
     if options.seed_demo {
@@ -186,6 +194,21 @@ async fn run(options: Options) -> Result<(), String> {
     // Whoever started the server may be gone (a closed pipe): stopping must not panic.
     let _ = writeln!(std::io::stdout(), "stopped");
     Ok(())
+}
+
+/// Imports the units in `path` unless the store already has a set (an operator's import wins).
+async fn load_units(store: &store::Store, path: &std::path::Path) -> Result<(), String> {
+    if store.unit_count().await.map_err(|err| err.to_string())? > 0 {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("--units {}: {err}", path.display()))?;
+    let units = vaora_server::units::parse_csv(&text)
+        .map_err(|err| format!("--units {}: {err}", path.display()))?;
+    store
+        .replace_units(units)
+        .await
+        .map_err(|err| format!("loading units: {err}"))
 }
 
 /// Other server processes may revoke keys or switch the programme off: re-read now and then.

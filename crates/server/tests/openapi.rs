@@ -7,7 +7,8 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, KeySet,
-    ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, VenueLookup, VenueRegistration,
+    ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, UnitImport, UnitList, VenueLookup,
+    VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -34,6 +35,8 @@ fn generated() -> Map<String, Value> {
     add::<RevokedVenue>(&mut generator);
     add::<PurgeLog>(&mut generator);
     add::<AccessLog>(&mut generator);
+    add::<UnitList>(&mut generator);
+    add::<UnitImport>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -67,6 +67,16 @@ pub async fn register(
             problem,
         )
     })?;
+    // Once units are loaded, a venue must be in one of them.
+    if state.store.unit_count().await? > 0
+        && state.store.unit(request.unit_code.clone()).await?.is_none()
+    {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::UNIT_NOT_FOUND,
+            "unit_code names no administrative unit",
+        ));
+    }
     let venue = seed::register_venue(
         &state.store,
         &state.signer,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
 };
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::short_code::ShortCode;
@@ -175,6 +175,15 @@ pub trait Storage: Send + Sync + 'static {
     async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError>;
     /// Every recorded read of one check-in, oldest first.
     async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError>;
+
+    /// Replaces the whole set of administrative units (already checked by `units::parse_csv`)
+    /// in one transaction.
+    async fn replace_units(&self, units: Vec<Unit>) -> Result<(), StoreError>;
+    /// The units under `parent` (the top level for `None`), by code.
+    async fn units_under(&self, parent: Option<String>) -> Result<Vec<Unit>, StoreError>;
+    async fn unit(&self, code: String) -> Result<Option<Unit>, StoreError>;
+    /// How many units are loaded.
+    async fn unit_count(&self) -> Result<u64, StoreError>;
 }
 
 /// Check-ins deleted per transaction by a purge.

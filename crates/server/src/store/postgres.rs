@@ -7,7 +7,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
@@ -58,6 +58,15 @@ fn venue_row(row: &PgRow) -> Result<VenueRow, StoreError> {
         unit_code: row.try_get("unit_code")?,
         venue_code: row.try_get("venue_code")?,
         revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
+fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
+    Ok(Unit {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        parent: row.try_get("parent")?,
     })
 }
 
@@ -360,6 +369,58 @@ impl Storage for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    async fn replace_units(&self, units: Vec<Unit>) -> Result<(), StoreError> {
+        let mut columns: [Vec<Option<String>>; 4] = Default::default();
+        for unit in units {
+            columns[0].push(Some(unit.code));
+            columns[1].push(Some(unit.name));
+            columns[2].push(Some(unit.kind));
+            columns[3].push(unit.parent);
+        }
+        let [codes, names, kinds, parents] = columns;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM units").execute(&mut *tx).await?;
+        // One statement for the whole set: thousands of rows, one round trip.
+        sqlx::query(
+            "INSERT INTO units (code, name, kind, parent)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[])",
+        )
+        .bind(codes)
+        .bind(names)
+        .bind(kinds)
+        .bind(parents)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn units_under(&self, parent: Option<String>) -> Result<Vec<Unit>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT code, name, kind, parent FROM units
+             WHERE parent IS NOT DISTINCT FROM $1 ORDER BY code",
+        )
+        .bind(parent)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(unit_row).collect()
+    }
+
+    async fn unit(&self, code: String) -> Result<Option<Unit>, StoreError> {
+        let row = sqlx::query("SELECT code, name, kind, parent FROM units WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(unit_row).transpose()
+    }
+
+    async fn unit_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM units")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
     }
 }
 

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
@@ -74,6 +74,13 @@ const MIGRATIONS: &[&str] = &[
         purpose     TEXT NOT NULL
     );
     CREATE INDEX accesses_by_checkin ON accesses(checkin_id, at);",
+    "CREATE TABLE units (
+        code    TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        parent  TEXT
+    );
+    CREATE INDEX units_by_parent ON units(parent, code);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -674,4 +681,61 @@ impl Storage for SqliteStore {
         })
         .await
     }
+
+    async fn replace_units(&self, units: Vec<Unit>) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute("DELETE FROM units", [])?;
+                    let mut insert = conn.prepare_cached(
+                        "INSERT INTO units (code, name, kind, parent) VALUES (?1, ?2, ?3, ?4)",
+                    )?;
+                    for unit in &units {
+                        insert.execute(params![unit.code, unit.name, unit.kind, unit.parent])?;
+                    }
+                    Ok(())
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn units_under(&self, parent: Option<String>) -> Result<Vec<Unit>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT code, name, kind, parent FROM units WHERE parent IS ?1 ORDER BY code",
+            )?;
+            let rows = statement.query_map(params![parent], unit_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn unit(&self, code: String) -> Result<Option<Unit>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT code, name, kind, parent FROM units WHERE code = ?1")?
+                .query_row(params![code], unit_row)
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn unit_count(&self) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            let n: i64 = conn.query_row("SELECT COUNT(*) FROM units", [], |row| row.get(0))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+}
+
+fn unit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        code: row.get(0)?,
+        name: row.get(1)?,
+        kind: row.get(2)?,
+        parent: row.get(3)?,
+    })
 }
