@@ -116,6 +116,8 @@ pub const ALL: &[(&str, Check)] = &[
     ("retention_is_finite_and_recorded", |s| {
         Box::pin(retention_is_finite_and_recorded(s))
     }),
+    ("check_out", |s| Box::pin(check_out(s))),
+    ("venue_activity", |s| Box::pin(venue_activity(s))),
     ("units_browsable", |s| Box::pin(units_browsable(s))),
     ("keys_published", |s| Box::pin(keys_published(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
@@ -921,4 +923,114 @@ async fn units_browsable(setup: &Setup) -> Result<(), String> {
         )
         .await?;
     outside.expect_error(400, "unit_not_found", "POST /v1/venues in an unknown unit")
+}
+
+async fn check_out(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let checked_in = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?;
+    checked_in.expect_status(201, "POST /v1/checkins")?;
+    let path = format!("/v1/checkins/{id}/checkout");
+    let first = setup
+        .target
+        .post(&path, &json!({}), Auth::Anonymous)
+        .await?;
+    first.expect_status(200, "POST /v1/checkins/{id}/checkout")?;
+    let (entered, left) = (
+        first.json["checked_in_at"].as_i64(),
+        first.json["checked_out_at"].as_i64(),
+    );
+    ensure(
+        first.json["id"] == id.to_string()
+            && entered == checked_in.json["checked_in_at"].as_i64()
+            && left.zip(entered).is_some_and(|(out, inn)| out >= inn),
+        || {
+            format!(
+                "check-out receipt does not match the check-in: {}",
+                first.json
+            )
+        },
+    )?;
+    let again = setup
+        .target
+        .post(&path, &json!({}), Auth::Anonymous)
+        .await?;
+    again.expect_status(200, "POST /v1/checkins/{id}/checkout (again)")?;
+    ensure(again.json == first.json, || {
+        format!(
+            "checking out twice moved the time: {} then {}",
+            first.json, again.json
+        )
+    })?;
+    let unknown = setup
+        .target
+        .post(
+            &format!("/v1/checkins/{}/checkout", Uuid::new_v4()),
+            &json!({}),
+            Auth::Anonymous,
+        )
+        .await?;
+    unknown.expect_error(404, "not_found", "POST /v1/checkins/<unknown id>/checkout")
+}
+
+async fn venue_activity(setup: &Setup) -> Result<(), String> {
+    // A fresh venue, checked in at once: the report for its unit must count it.
+    let answer = setup
+        .target
+        .post(
+            "/v1/venues",
+            &json!({ "name": "Conformance activity", "unit_code": setup.unit_code() }),
+            Auth::Admin,
+        )
+        .await?;
+    answer.expect_status(201, "POST /v1/venues")?;
+    let quiet: RegisteredVenue =
+        serde_json::from_value(answer.json).map_err(|err| format!("POST /v1/venues: {err}"))?;
+    let path = format!("/v1/stats/venues?unit={}", setup.unit_code());
+    let anonymous = setup.target.get(&path, Auth::Anonymous).await?;
+    anonymous.expect_error(401, "unauthorized", "GET /v1/stats/venues (anonymous)")?;
+    let before = setup.target.get(&path, Auth::Admin).await?;
+    before.expect_status(200, "GET /v1/stats/venues")?;
+    let count_of = |report: &Value| {
+        report["venues"]
+            .as_array()
+            .and_then(|venues| {
+                venues
+                    .iter()
+                    .find(|v| v["venue_id"] == json!(quiet.venue_id))
+            })
+            .and_then(|v| v["checkins"].as_u64())
+    };
+    ensure(count_of(&before.json) == Some(0), || {
+        format!(
+            "a venue without check-ins today is not listed with 0: {}",
+            before.json
+        )
+    })?;
+    ensure(
+        before.json["venues_without_checkins"]
+            .as_u64()
+            .is_some_and(|n| n >= 1),
+        || "venues_without_checkins does not count it".into(),
+    )?;
+    setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(Uuid::new_v4(), &quiet.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?
+        .expect_status(201, "POST /v1/checkins")?;
+    let after = setup.target.get(&path, Auth::Admin).await?;
+    after.expect_status(200, "GET /v1/stats/venues")?;
+    ensure(count_of(&after.json) == Some(1), || {
+        format!("the venue's check-in today is not counted: {}", after.json)
+    })
 }

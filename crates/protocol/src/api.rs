@@ -208,6 +208,47 @@ pub struct ProgrammeStatus {
     pub since: i64,
 }
 
+/// Answer to POST /v1/checkins/{id}/checkout: the visit's both ends. Checking out again
+/// answers the first check-out time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CheckOutReceipt {
+    pub id: Uuid,
+    /// unix ms
+    pub checked_in_at: i64,
+    /// unix ms
+    pub checked_out_at: i64,
+}
+
+/// One venue's check-ins over a period (GET /v1/stats/venues).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct VenueActivity {
+    pub venue_id: u64,
+    pub name: String,
+    pub short_code: ShortCode,
+    pub unit_code: String,
+    /// Withdrawn venues are listed too, marked.
+    pub revoked: bool,
+    /// Check-ins in the period.
+    pub checkins: u64,
+}
+
+/// Answer of GET /v1/stats/venues: every venue in a unit and the units below it, with its
+/// check-ins in `[from, to)`, fewest first — so the venues with no scans come first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct VenueActivityReport {
+    pub unit_code: String,
+    /// unix ms, inclusive
+    pub from: i64,
+    /// unix ms, exclusive
+    pub to: i64,
+    /// Venues (not withdrawn) without a single check-in in the period.
+    pub venues_without_checkins: u64,
+    pub venues: Vec<VenueActivity>,
+}
+
 /// An administrative unit (province, district, ward, commune…): the hierarchy is data, of any
 /// depth, imported from CSV.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -111,6 +111,8 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             post(routes::trust::revoke_venue),
         )
         .route("/checkins", post(routes::checkins::create))
+        .route("/checkins/{id}/checkout", post(routes::checkins::check_out))
+        .route("/stats/venues", get(routes::stats::venues))
         .route("/venues", post(routes::venues::register))
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(

@@ -6,9 +6,9 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
-    AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, ClientConfig, KeySet,
-    ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, UnitImport, UnitList, VenueLookup,
-    VenueRegistration,
+    AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
+    ClientConfig, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, UnitImport,
+    UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -37,6 +37,8 @@ fn generated() -> Map<String, Value> {
     add::<AccessLog>(&mut generator);
     add::<UnitList>(&mut generator);
     add::<UnitImport>(&mut generator);
+    add::<CheckOutReceipt>(&mut generator);
+    add::<VenueActivityReport>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

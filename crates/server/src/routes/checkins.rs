@@ -1,10 +1,10 @@
 //! `POST /v1/checkins`: verify the venue code, validate the declaration, store once per id.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use vaora_protocol::api::{error_code, CheckInRequest, ProgrammeState};
+use vaora_protocol::api::{error_code, CheckInRequest, CheckOutReceipt, ProgrammeState};
 
 use crate::app::{now_ms, AppState};
 use crate::error::{ApiFailure, ApiJson};
@@ -91,6 +91,32 @@ pub async fn create(
             "this check-in id was already used for a different check-in",
         )),
     }
+}
+
+/// `POST /v1/checkins/{id}/checkout`: the device that checked in (it alone knows the random
+/// id) records leaving. Checking out again answers the first time.
+pub async fn check_out(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CheckOutReceipt>, ApiFailure> {
+    let not_found = || {
+        ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            error_code::NOT_FOUND,
+            "no check-in has this id",
+        )
+    };
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let (checked_in_at, checked_out_at) = state
+        .store
+        .check_out(id, now_ms())
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Json(CheckOutReceipt {
+        id,
+        checked_in_at,
+        checked_out_at,
+    }))
 }
 
 /// Gregorian year of a unix-ms instant (UTC), for the birth-year bound.

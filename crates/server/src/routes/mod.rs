@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod checkins;
+pub mod stats;
 pub mod trust;
 pub mod units;
 pub mod venues;

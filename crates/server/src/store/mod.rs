@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 use vaora_protocol::api::{
     AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
+    VenueActivity,
 };
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::short_code::ShortCode;
@@ -184,7 +185,34 @@ pub trait Storage: Send + Sync + 'static {
     async fn unit(&self, code: String) -> Result<Option<Unit>, StoreError>;
     /// How many units are loaded.
     async fn unit_count(&self) -> Result<u64, StoreError>;
+
+    /// Records the check-out of a stored check-in (the first time wins): `(checked_in_at,
+    /// checked_out_at)`, or `None` for an unknown id.
+    async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError>;
+    /// Every venue in `unit` or below it, with its check-ins in `[from, to)`, fewest first.
+    async fn venue_activity(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<VenueActivity>, StoreError>;
 }
+
+/// Venues in a unit's subtree with their check-in counts; `?1` unit, `?2`/`?3` the period
+/// (SQLite and PostgreSQL both take it, with their own placeholders).
+const VENUE_ACTIVITY_SQL: &str = "
+WITH RECURSIVE subtree(code) AS (
+    SELECT CAST(?1 AS TEXT)
+    UNION ALL
+    SELECT u.code FROM units u JOIN subtree s ON u.parent = s.code
+)
+SELECT v.id, v.name, v.short_code, v.unit_code, v.revoked_at IS NOT NULL AS revoked,
+       COUNT(c.id) AS checkins
+FROM venues v
+LEFT JOIN checkins c ON c.venue_id = v.id AND c.checked_in_at >= ?2 AND c.checked_in_at < ?3
+WHERE v.unit_code IN (SELECT code FROM subtree)
+GROUP BY v.id, v.name, v.short_code, v.unit_code, v.revoked_at
+ORDER BY checkins, v.id";
 
 /// Check-ins deleted per transaction by a purge.
 const PURGE_CHUNK: i64 = 5_000;

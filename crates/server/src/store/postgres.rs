@@ -8,13 +8,14 @@ use sqlx::Row;
 use uuid::Uuid;
 use vaora_protocol::api::{
     AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
+    VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK,
+    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK, VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -421,6 +422,63 @@ impl Storage for PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+
+    async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError> {
+        let row = sqlx::query(
+            "WITH updated AS (
+                 UPDATE checkins SET checked_out_at = GREATEST($2, checked_in_at)
+                 WHERE id = $1 AND checked_out_at IS NULL
+                 RETURNING checked_in_at, checked_out_at)
+             SELECT checked_in_at, checked_out_at FROM updated
+             UNION ALL
+             SELECT checked_in_at, checked_out_at FROM checkins
+             WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM updated)",
+        )
+        .bind(id)
+        .bind(at)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok((
+                row.try_get(0)?,
+                row.try_get::<Option<i64>, _>(1)?.unwrap_or(at),
+            ))
+        })
+        .transpose()
+    }
+
+    async fn venue_activity(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<VenueActivity>, StoreError> {
+        let sql = VENUE_ACTIVITY_SQL
+            .replace("?1", "$1")
+            .replace("?2", "$2")
+            .replace("?3", "$3");
+        let rows = sqlx::query(&sql)
+            .bind(unit)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                let short: String = row.try_get("short_code")?;
+                Ok(VenueActivity {
+                    venue_id: id as u64,
+                    name: row.try_get("name")?,
+                    short_code: ShortCode::parse(&short)
+                        .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?,
+                    unit_code: row.try_get("unit_code")?,
+                    revoked: row.try_get("revoked")?,
+                    checkins: row.try_get::<i64, _>("checkins")? as u64,
+                })
+            })
+            .collect()
     }
 }
 

@@ -13,13 +13,14 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 use vaora_protocol::api::{
     AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
+    VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK,
+    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK, VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -81,6 +82,8 @@ const MIGRATIONS: &[&str] = &[
         parent  TEXT
     );
     CREATE INDEX units_by_parent ON units(parent, code);",
+    "ALTER TABLE checkins ADD COLUMN checked_out_at INTEGER;
+    CREATE INDEX venues_by_unit ON venues(unit_code);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -726,6 +729,64 @@ impl Storage for SqliteStore {
         self.read(|conn| {
             let n: i64 = conn.query_row("SELECT COUNT(*) FROM units", [], |row| row.get(0))?;
             Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute(
+                        "UPDATE checkins SET checked_out_at = MAX(?2, checked_in_at)
+                         WHERE id = ?1 AND checked_out_at IS NULL",
+                        params![id.to_string(), at],
+                    )?;
+                    Ok(conn
+                        .query_row(
+                            "SELECT checked_in_at, checked_out_at FROM checkins WHERE id = ?1",
+                            params![id.to_string()],
+                            |row| Ok((row.get(0)?, row.get(1)?)),
+                        )
+                        .optional()?)
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn venue_activity(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<VenueActivity>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(VENUE_ACTIVITY_SQL)?;
+            let rows = statement.query_map(params![unit, from, to], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, i64>(5)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (id, name, short, unit_code, revoked, checkins) = row?;
+                Ok(VenueActivity {
+                    venue_id: id as u64,
+                    name,
+                    short_code: ShortCode::parse(&short)
+                        .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?,
+                    unit_code,
+                    revoked,
+                    checkins: checkins as u64,
+                })
+            })
+            .collect()
         })
         .await
     }

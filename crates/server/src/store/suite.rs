@@ -451,3 +451,122 @@ async fn reads_of_personal_data_are_logged_per_check_in() {
         assert_eq!(store.accesses(Uuid::new_v4()).await.expect("log"), []);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_check_out_is_recorded_once() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let market = venue(store, "Chợ", 1).await;
+        let id = Uuid::new_v4();
+        store
+            .insert_checkin(checkin(id, &market, "Nguyễn Văn A", 1_000))
+            .await
+            .expect("insert");
+        assert_eq!(
+            store.check_out(id, 5_000).await.expect("out"),
+            Some((1_000, 5_000))
+        );
+        assert_eq!(
+            store.check_out(id, 9_000).await.expect("again"),
+            Some((1_000, 5_000)),
+            "{}: the first check-out stays",
+            subject.name
+        );
+        assert_eq!(
+            store
+                .check_out(Uuid::new_v4(), 5_000)
+                .await
+                .expect("unknown"),
+            None
+        );
+        // A device clock behind the server's never puts the exit before the entry.
+        let early = Uuid::new_v4();
+        store
+            .insert_checkin(checkin(early, &market, "Trần Thị B", 8_000))
+            .await
+            .expect("insert");
+        assert_eq!(
+            store.check_out(early, 7_000).await.expect("out"),
+            Some((8_000, 8_000))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activity_covers_a_unit_and_everything_below_it() {
+    use vaora_protocol::api::Unit;
+    for subject in subjects().await {
+        let store = &subject.store;
+        let unit = |code: &str, parent: Option<&str>| Unit {
+            code: code.into(),
+            name: format!("Unit {code}"),
+            kind: "x".into(),
+            parent: parent.map(str::to_owned),
+        };
+        store
+            .replace_units(vec![
+                unit("01", None),
+                unit("282", Some("01")),
+                unit("10477", Some("282")),
+                unit("02", None),
+            ])
+            .await
+            .expect("units");
+        let in_unit = |name: &str, code: &str, random: u8| VenueRow {
+            id: 0,
+            short_code: ShortCode::from_random([random, 9, 9, 9, 9]),
+            name: name.into(),
+            unit_code: code.into(),
+            venue_code: format!("CODE-{name}"),
+            revoked_at: None,
+        };
+        let mut venues = Vec::new();
+        for (name, code, random) in [
+            ("Chợ", "10477", 1),
+            ("Trạm y tế", "282", 2),
+            ("Xa", "02", 3),
+            ("Trường", "10477", 4),
+        ] {
+            let mut venue = in_unit(name, code, random);
+            venue.id = store.allocate_venue_id().await.expect("id");
+            store.insert_venue(venue.clone(), 0).await.expect("venue");
+            venues.push(venue);
+        }
+        for (venue, at) in [
+            (&venues[0], 1_500),
+            (&venues[0], 1_700),
+            (&venues[1], 1_600),
+            (&venues[0], 9_999),
+            (&venues[2], 1_500),
+        ] {
+            store
+                .insert_checkin(checkin(Uuid::new_v4(), venue, "Nguyễn Văn A", at))
+                .await
+                .expect("check-in");
+        }
+        store.revoke_venue(venues[3].id, 1).await.expect("revoke");
+        let report = store
+            .venue_activity("01".into(), 1_000, 2_000)
+            .await
+            .expect("report");
+        let seen: Vec<(&str, u64, bool)> = report
+            .iter()
+            .map(|v| (v.name.as_str(), v.checkins, v.revoked))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("Trường", 0, true),
+                ("Trạm y tế", 1, false),
+                ("Chợ", 2, false)
+            ],
+            "{}: fewest first, the other province left out, the period respected",
+            subject.name
+        );
+        let commune = store
+            .venue_activity("10477".into(), 1_000, 2_000)
+            .await
+            .expect("report");
+        assert_eq!(commune.len(), 2);
+    }
+}

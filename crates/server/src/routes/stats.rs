@@ -1,0 +1,91 @@
+//! Activity reports for officers: which venues in a unit had how many check-ins — the ward
+//! officer's daily question is which venues had none. Counts only, no personal data.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use vaora_protocol::api::{error_code, VenueActivityReport};
+
+use super::admin::authorise;
+use crate::app::{now_ms, AppState};
+use crate::error::ApiFailure;
+use crate::units;
+
+/// Vietnam's clock (UTC+7, no daylight saving): "today" starts at local midnight.
+const VIETNAM_OFFSET_MS: i64 = 7 * 3_600_000;
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Deserialize)]
+pub struct Period {
+    unit: String,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// `GET /v1/stats/venues?unit=CODE[&from=MS&to=MS]`; the period defaults to today so far
+/// (Vietnam time).
+pub async fn venues(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(Period { unit, from, to }): Query<Period>,
+) -> Result<Json<VenueActivityReport>, ApiFailure> {
+    authorise(&state, &headers)?;
+    if !units::is_unit_code(&unit) {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VALIDATION_FAILED,
+            "unit must be a unit code",
+        ));
+    }
+    if state.store.unit_count().await? > 0 && state.store.unit(unit.clone()).await?.is_none() {
+        return Err(ApiFailure::new(
+            StatusCode::NOT_FOUND,
+            error_code::UNIT_NOT_FOUND,
+            "no administrative unit has this code",
+        ));
+    }
+    let now = now_ms();
+    let to = to.unwrap_or(now);
+    let from = from.unwrap_or_else(|| start_of_local_day(now));
+    if from >= to {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::VALIDATION_FAILED,
+            "from must be before to",
+        ));
+    }
+    let venues = state.store.venue_activity(unit.clone(), from, to).await?;
+    let venues_without_checkins = venues
+        .iter()
+        .filter(|v| v.checkins == 0 && !v.revoked)
+        .count() as u64;
+    Ok(Json(VenueActivityReport {
+        unit_code: unit,
+        from,
+        to,
+        venues_without_checkins,
+        venues,
+    }))
+}
+
+/// Local midnight (UTC+7) at or before `unix_ms`.
+fn start_of_local_day(unix_ms: i64) -> i64 {
+    (unix_ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - VIETNAM_OFFSET_MS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::start_of_local_day;
+
+    #[test]
+    fn today_starts_at_midnight_in_vietnam() {
+        // 2026-11-23 09:00 in Hà Nội is 02:00 UTC; the day began at 2026-11-22 17:00 UTC.
+        let nine_am = 1_795_399_200_000;
+        assert_eq!(start_of_local_day(nine_am), 1_795_366_800_000);
+        // 23:30 local (16:30 UTC) is still the same day.
+        assert_eq!(start_of_local_day(1_795_451_400_000), 1_795_366_800_000);
+        // Local midnight itself starts the day.
+        assert_eq!(start_of_local_day(1_795_366_800_000), 1_795_366_800_000);
+    }
+}
