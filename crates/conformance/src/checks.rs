@@ -119,6 +119,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("check_out", |s| Box::pin(check_out(s))),
     ("venue_activity", |s| Box::pin(venue_activity(s))),
     ("units_browsable", |s| Box::pin(units_browsable(s))),
+    ("scoped_tokens", |s| Box::pin(scoped_tokens(s))),
     ("keys_published", |s| Box::pin(keys_published(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
     ("withdrawn_venue_refused", |s| {
@@ -1033,4 +1034,64 @@ async fn venue_activity(setup: &Setup) -> Result<(), String> {
     ensure(count_of(&after.json) == Some(1), || {
         format!("the venue's check-in today is not counted: {}", after.json)
     })
+}
+
+async fn scoped_tokens(setup: &Setup) -> Result<(), String> {
+    let issue = |body: Value| async move {
+        let answer = setup
+            .target
+            .post("/v1/admin/tokens", &body, Auth::Admin)
+            .await?;
+        answer.expect_status(201, "POST /v1/admin/tokens")?;
+        let token = answer.json["token"].as_str().map(str::to_owned);
+        let id = answer.json["info"]["id"].as_u64();
+        token
+            .zip(id)
+            .ok_or_else(|| format!("POST /v1/admin/tokens: no token and id in {}", answer.json))
+    };
+    let (officer, officer_id) = issue(json!({
+        "role": "officer", "label": "Conformance officer", "unit_code": setup.unit_code()
+    }))
+    .await?;
+    let (tracer, tracer_id) =
+        issue(json!({ "role": "tracer", "label": "Conformance tracer" })).await?;
+    let as_officer = Auth::Token(&officer);
+    let stats = format!("/v1/stats/venues?unit={}", setup.unit_code());
+    setup
+        .target
+        .get(&stats, as_officer)
+        .await?
+        .expect_status(200, "GET /v1/stats/venues as the unit's officer")?;
+    setup
+        .target
+        .get("/v1/admin/tokens", as_officer)
+        .await?
+        .expect_error(403, "forbidden", "GET /v1/admin/tokens as an officer")?;
+    let as_tracer = Auth::Token(&tracer);
+    setup.target.get(&stats, as_tracer).await?.expect_error(
+        403,
+        "forbidden",
+        "GET /v1/stats/venues as a tracer",
+    )?;
+    let listed = setup.target.get("/v1/admin/tokens", Auth::Admin).await?;
+    listed.expect_status(200, "GET /v1/admin/tokens")?;
+    ensure(!listed.json.to_string().contains(&officer), || {
+        "GET /v1/admin/tokens shows a secret".into()
+    })?;
+    for id in [officer_id, tracer_id] {
+        setup
+            .target
+            .post(
+                &format!("/v1/admin/tokens/{id}/revoke"),
+                &json!({}),
+                Auth::Admin,
+            )
+            .await?
+            .expect_status(200, "POST /v1/admin/tokens/{id}/revoke")?;
+    }
+    setup.target.get(&stats, as_officer).await?.expect_error(
+        401,
+        "unauthorized",
+        "GET /v1/stats/venues with a revoked token",
+    )
 }

@@ -64,11 +64,13 @@ impl Target {
 
 /// Who a request claims to be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Auth {
+pub enum Auth<'a> {
     Anonymous,
     Admin,
     /// A token the backend never issued.
     Wrong,
+    /// A token the backend issued (for a role).
+    Token(&'a str),
 }
 
 /// A response, read whole.
@@ -113,13 +115,13 @@ impl Answer {
 }
 
 impl Target {
-    pub async fn get(&self, path: &str, auth: Auth) -> Result<Answer, String> {
+    pub async fn get(&self, path: &str, auth: Auth<'_>) -> Result<Answer, String> {
         let request = self.http.get(format!("{}{path}", self.base_url));
         self.send(self.authorise(request, auth), path).await
     }
 
     /// POSTs `body` as JSON.
-    pub async fn post(&self, path: &str, body: &Value, auth: Auth) -> Result<Answer, String> {
+    pub async fn post(&self, path: &str, body: &Value, auth: Auth<'_>) -> Result<Answer, String> {
         self.post_raw(path, body.to_string(), "application/json", auth)
             .await
     }
@@ -130,7 +132,7 @@ impl Target {
         path: &str,
         body: String,
         content_type: &str,
-        auth: Auth,
+        auth: Auth<'_>,
     ) -> Result<Answer, String> {
         let request = self
             .http
@@ -140,11 +142,16 @@ impl Target {
         self.send(self.authorise(request, auth), path).await
     }
 
-    fn authorise(&self, request: reqwest::RequestBuilder, auth: Auth) -> reqwest::RequestBuilder {
+    fn authorise(
+        &self,
+        request: reqwest::RequestBuilder,
+        auth: Auth<'_>,
+    ) -> reqwest::RequestBuilder {
         match auth {
             Auth::Anonymous => request,
             Auth::Admin => request.header(AUTHORIZATION, format!("Bearer {}", self.admin_token)),
             Auth::Wrong => request.header(AUTHORIZATION, "Bearer not-a-token-of-this-server"),
+            Auth::Token(token) => request.header(AUTHORIZATION, format!("Bearer {token}")),
         }
     }
 

@@ -208,6 +208,70 @@ pub struct ProgrammeStatus {
     pub since: i64,
 }
 
+/// What a bearer token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything: keys, programme, units, tokens, any unit.
+    Admin,
+    /// A ward, district or province officer: registers, withdraws and reports on the venues of
+    /// one unit and the units below it.
+    Officer,
+    /// Reads check-ins' personal data for contact tracing (each read audited, with a purpose).
+    Tracer,
+    /// Staff of one venue: that venue's activity.
+    VenueStaff,
+}
+
+/// Body of POST /v1/admin/tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub role: Role,
+    /// Who holds it (an office, a desk; shown in the audit log), 2–80 characters.
+    pub label: String,
+    /// The unit an officer works in (required for `officer`, refused otherwise).
+    #[serde(default)]
+    pub unit_code: Option<String>,
+    /// The venue a staff token belongs to (required for `venue_staff`, refused otherwise).
+    #[serde(default)]
+    pub venue_id: Option<u64>,
+}
+
+/// A token as listed (never with its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TokenInfo {
+    pub id: u64,
+    pub role: Role,
+    pub label: String,
+    pub unit_code: Option<String>,
+    pub venue_id: Option<u64>,
+    /// unix ms
+    pub created_at: i64,
+    /// unix ms, if revoked
+    pub revoked_at: Option<i64>,
+}
+
+/// Answer to POST /v1/admin/tokens: the secret, shown this once (the backend keeps only its
+/// hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IssuedToken {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+/// Answer of GET /v1/admin/tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TokenList {
+    pub tokens: Vec<TokenInfo>,
+}
+
 /// Answer to POST /v1/checkins/{id}/checkout: the visit's both ends. Checking out again
 /// answers the first check-out time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,6 +430,8 @@ pub mod error_code {
     pub const IDEMPOTENCY_CONFLICT: &str = "idempotency_conflict";
     /// Missing or wrong credentials for an admin endpoint.
     pub const UNAUTHORIZED: &str = "unauthorized";
+    /// Valid credentials whose role or scope does not cover this.
+    pub const FORBIDDEN: &str = "forbidden";
     /// No such route.
     pub const NOT_FOUND: &str = "not_found";
     /// Too many requests from one client; retry after the `Retry-After` seconds.

@@ -125,6 +125,11 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             get(routes::admin::accesses),
         )
         .route("/admin/purges", get(routes::admin::purges))
+        .route(
+            "/admin/tokens",
+            post(routes::tokens::issue).get(routes::tokens::list),
+        )
+        .route("/admin/tokens/{id}/revoke", post(routes::tokens::revoke))
         .fallback(routes::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let api = match state.rate_limit.clone() {

@@ -5,6 +5,7 @@
 //! ([`error::ApiFailure`]) that renders the protocol's single error shape.
 
 pub mod app;
+pub mod auth;
 pub mod error;
 pub mod keys;
 pub mod limits;

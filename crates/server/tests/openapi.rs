@@ -7,8 +7,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
-    ClientConfig, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue, UnitImport,
-    UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
+    ClientConfig, IssuedToken, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue,
+    TokenList, TokenRequest, UnitImport, UnitList, VenueActivityReport, VenueLookup,
+    VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -39,6 +40,9 @@ fn generated() -> Map<String, Value> {
     add::<UnitImport>(&mut generator);
     add::<CheckOutReceipt>(&mut generator);
     add::<VenueActivityReport>(&mut generator);
+    add::<TokenRequest>(&mut generator);
+    add::<IssuedToken>(&mut generator);
+    add::<TokenList>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

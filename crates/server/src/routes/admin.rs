@@ -1,34 +1,16 @@
-//! Authorised reads of stored check-ins (personal data) with the admin bearer token.
+//! Authorised reads of stored check-ins (personal data: administrators and tracers, each read
+//! audited with its purpose) and of the retention purges.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
-use vaora_protocol::api::{error_code, AccessLog, AccessRecord, PurgeLog, PURPOSE_MAX_CHARS};
+use vaora_protocol::api::{error_code, AccessLog, AccessRecord, PurgeLog, Role, PURPOSE_MAX_CHARS};
 
 use crate::app::{now_ms, AppState};
+use crate::auth::principal;
 use crate::error::ApiFailure;
 use crate::store::CheckInRow;
-
-pub(crate) fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiFailure> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    match presented {
-        Some(token) if constant_time_eq(token.as_bytes(), state.admin_token.as_bytes()) => Ok(()),
-        _ => Err(ApiFailure::new(
-            StatusCode::UNAUTHORIZED,
-            error_code::UNAUTHORIZED,
-            "a valid bearer token is required",
-        )),
-    }
-}
-
-/// Compares secrets without an early exit that would leak their common prefix length.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 fn checkin_not_found() -> ApiFailure {
     ApiFailure::new(
@@ -53,7 +35,8 @@ pub async fn checkin(
     Path(id): Path<String>,
     Query(Purpose { purpose }): Query<Purpose>,
 ) -> Result<Json<CheckInRow>, ApiFailure> {
-    authorise(&state, &headers)?;
+    let caller = principal(&state, &headers).await?;
+    caller.require(&[Role::Admin, Role::Tracer])?;
     let purpose = purpose.split_whitespace().collect::<Vec<_>>().join(" ");
     let length = purpose.chars().count();
     if length == 0 || length > PURPOSE_MAX_CHARS {
@@ -74,15 +57,12 @@ pub async fn checkin(
         .record_access(AccessRecord {
             at: now_ms(),
             checkin_id: id,
-            actor: ADMIN_ACTOR.into(),
+            actor: caller.actor,
             purpose,
         })
         .await?;
     Ok(Json(row))
 }
-
-/// Who the administrator token is, in the audit log.
-const ADMIN_ACTOR: &str = "admin";
 
 /// Every recorded read of one check-in's personal data.
 pub async fn accesses(
@@ -90,7 +70,9 @@ pub async fn accesses(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<AccessLog>, ApiFailure> {
-    authorise(&state, &headers)?;
+    principal(&state, &headers)
+        .await?
+        .require(&[Role::Admin, Role::Tracer])?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| checkin_not_found())?;
     Ok(Json(AccessLog {
         accesses: state.store.accesses(id).await?,
@@ -102,7 +84,7 @@ pub async fn purges(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<PurgeLog>, ApiFailure> {
-    authorise(&state, &headers)?;
+    principal(&state, &headers).await?.require(&[Role::Admin])?;
     Ok(Json(PurgeLog {
         retention_days: state.retention_days,
         purges: state.store.purges(50).await?,

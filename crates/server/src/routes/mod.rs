@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod checkins;
 pub mod stats;
+pub mod tokens;
 pub mod trust;
 pub mod units;
 pub mod venues;

@@ -5,10 +5,10 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
-use vaora_protocol::api::{error_code, VenueActivityReport};
+use vaora_protocol::api::{error_code, Role, VenueActivityReport};
 
-use super::admin::authorise;
 use crate::app::{now_ms, AppState};
+use crate::auth::principal;
 use crate::error::ApiFailure;
 use crate::units;
 
@@ -30,7 +30,8 @@ pub async fn venues(
     headers: HeaderMap,
     Query(Period { unit, from, to }): Query<Period>,
 ) -> Result<Json<VenueActivityReport>, ApiFailure> {
-    authorise(&state, &headers)?;
+    let caller = principal(&state, &headers).await?;
+    caller.require(&[Role::Admin, Role::Officer, Role::VenueStaff])?;
     if !units::is_unit_code(&unit) {
         return Err(ApiFailure::new(
             StatusCode::BAD_REQUEST,
@@ -55,7 +56,12 @@ pub async fn venues(
             "from must be before to",
         ));
     }
-    let venues = state.store.venue_activity(unit.clone(), from, to).await?;
+    let mut venues = state.store.venue_activity(unit.clone(), from, to).await?;
+    match caller.role {
+        // Venue staff see their own venue only.
+        Role::VenueStaff => venues.retain(|v| Some(v.venue_id) == caller.venue),
+        _ => caller.require_unit(&state, &unit).await?,
+    }
     let venues_without_checkins = venues
         .iter()
         .filter(|v| v.checkins == 0 && !v.revoked)

@@ -5,11 +5,11 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use vaora_protocol::api::{error_code, KeySet, ProgrammeStatus, RevokedVenue};
+use vaora_protocol::api::{error_code, KeySet, ProgrammeStatus, RevokedVenue, Role};
 use vaora_protocol::venue_code::KeyId;
 
-use super::admin::authorise;
 use crate::app::{now_ms, AppState};
+use crate::auth::principal;
 use crate::error::{ApiFailure, ApiJson};
 
 /// Every signing key with its status: clients trust codes from active and retired keys.
@@ -30,7 +30,7 @@ pub async fn set_programme(
     headers: HeaderMap,
     ApiJson(status): ApiJson<ProgrammeStatus>,
 ) -> Result<Json<ProgrammeStatus>, ApiFailure> {
-    authorise(&state, &headers)?;
+    principal(&state, &headers).await?.require(&[Role::Admin])?;
     let status = ProgrammeStatus {
         since: now_ms(),
         ..status
@@ -46,7 +46,7 @@ pub async fn revoke_key(
     headers: HeaderMap,
     Path(kid): Path<String>,
 ) -> Result<Json<KeySet>, ApiFailure> {
-    authorise(&state, &headers)?;
+    principal(&state, &headers).await?.require(&[Role::Admin])?;
     let not_found = || ApiFailure::new(StatusCode::NOT_FOUND, error_code::NOT_FOUND, "no such key");
     let kid: KeyId = kid.parse().map_err(|_| not_found())?;
     if !state.store.revoke_key(kid, now_ms()).await? {
@@ -64,7 +64,7 @@ pub async fn revoke_venue(
     headers: HeaderMap,
     Path(venue_id): Path<String>,
 ) -> Result<Json<RevokedVenue>, ApiFailure> {
-    authorise(&state, &headers)?;
+    let caller = principal(&state, &headers).await?;
     let not_found = || {
         ApiFailure::new(
             StatusCode::NOT_FOUND,
@@ -73,6 +73,13 @@ pub async fn revoke_venue(
         )
     };
     let venue_id: u64 = venue_id.parse().map_err(|_| not_found())?;
+    // Officers withdraw the venues of their unit; administrators any.
+    let venue = state
+        .store
+        .venue_by_id(venue_id)
+        .await?
+        .ok_or_else(not_found)?;
+    caller.require_unit(&state, &venue.unit_code).await?;
     if !state.store.revoke_venue(venue_id, now_ms()).await? {
         return Err(not_found());
     }

@@ -5,10 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
-use vaora_protocol::api::{error_code, Unit, UnitImport, UnitList};
+use vaora_protocol::api::{error_code, Role, Unit, UnitImport, UnitList};
 
-use super::admin::authorise;
 use crate::app::AppState;
+use crate::auth::principal;
 use crate::error::ApiFailure;
 use crate::units;
 
@@ -66,7 +66,7 @@ pub async fn import(
     headers: HeaderMap,
     body: String,
 ) -> Result<(StatusCode, Json<UnitImport>), ApiFailure> {
-    authorise(&state, &headers)?;
+    principal(&state, &headers).await?.require(&[Role::Admin])?;
     let units = units::parse_csv(&body).map_err(|problem| {
         ApiFailure::new(
             StatusCode::BAD_REQUEST,

@@ -7,12 +7,14 @@ use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use vaora_protocol::api::{error_code, KeyStatus, RegisteredVenue, VenueLookup, VenueRegistration};
+use vaora_protocol::api::{
+    error_code, KeyStatus, RegisteredVenue, Role, VenueLookup, VenueRegistration,
+};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
-use super::admin::authorise;
 use crate::app::AppState;
+use crate::auth::principal;
 use crate::error::{ApiFailure, ApiJson};
 use crate::seed;
 use crate::store::VenueRow;
@@ -52,7 +54,8 @@ pub async fn register(
     headers: HeaderMap,
     ApiJson(request): ApiJson<VenueRegistration>,
 ) -> Result<(StatusCode, Json<RegisteredVenue>), ApiFailure> {
-    authorise(&state, &headers)?;
+    let caller = principal(&state, &headers).await?;
+    caller.require(&[Role::Admin, Role::Officer])?;
     if state.trust.snapshot().status_of(state.signer.key_id()) == Some(KeyStatus::Revoked) {
         return Err(ApiFailure::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -77,6 +80,8 @@ pub async fn register(
             "unit_code names no administrative unit",
         ));
     }
+    // Officers register venues in their own unit and below it.
+    caller.require_unit(&state, &request.unit_code).await?;
     let venue = seed::register_venue(
         &state.store,
         &state.signer,

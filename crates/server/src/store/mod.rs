@@ -12,8 +12,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
-    VenueActivity,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Role,
+    TokenInfo, Unit, VenueActivity,
 };
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::short_code::ShortCode;
@@ -196,7 +196,55 @@ pub trait Storage: Send + Sync + 'static {
         from: i64,
         to: i64,
     ) -> Result<Vec<VenueActivity>, StoreError>;
+    /// Whether `unit` is `ancestor` or lies below it.
+    async fn unit_within(&self, unit: String, ancestor: String) -> Result<bool, StoreError>;
+
+    /// Stores a new token by the SHA-256 of its secret; the id is the store's.
+    async fn insert_token(&self, hash: String, token: NewToken) -> Result<TokenInfo, StoreError>;
+    /// The token whose secret hashes to `hash` (revoked ones too: the caller refuses them).
+    async fn token_by_hash(&self, hash: String) -> Result<Option<TokenInfo>, StoreError>;
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
+    /// `false` if there is no such token.
+    async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError>;
 }
+
+/// A token to store (checked by the caller).
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    pub role: Role,
+    pub label: String,
+    pub unit_code: Option<String>,
+    pub venue_id: Option<u64>,
+    pub created_at: i64,
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Officer => "officer",
+        Role::Tracer => "tracer",
+        Role::VenueStaff => "venue_staff",
+    }
+}
+
+fn role_from(name: &str) -> Result<Role, StoreError> {
+    match name {
+        "admin" => Ok(Role::Admin),
+        "officer" => Ok(Role::Officer),
+        "tracer" => Ok(Role::Tracer),
+        "venue_staff" => Ok(Role::VenueStaff),
+        other => Err(StoreError::Corrupt(format!("role {other:?}"))),
+    }
+}
+
+/// Whether `?1` is `?2` or lies below it, walking up the parents.
+const UNIT_WITHIN_SQL: &str = "
+WITH RECURSIVE up(code, parent) AS (
+    SELECT code, parent FROM units WHERE code = CAST(?1 AS TEXT)
+    UNION ALL
+    SELECT u.code, u.parent FROM units u JOIN up ON u.code = up.parent
+)
+SELECT COUNT(*) FROM up WHERE code = CAST(?2 AS TEXT)";
 
 /// Venues in a unit's subtree with their check-in counts; `?1` unit, `?2`/`?3` the period
 /// (SQLite and PostgreSQL both take it, with their own placeholders).

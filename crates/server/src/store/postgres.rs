@@ -7,15 +7,16 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
-    VenueActivity,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo,
+    Unit, VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
-    key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK, VENUE_ACTIVITY_SQL,
+    key_status_name, programme_from_json, programme_json, published_key, role_from, role_name,
+    CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow, PURGE_CHUNK,
+    UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -68,6 +69,24 @@ fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
         name: row.try_get("name")?,
         kind: row.try_get("kind")?,
         parent: row.try_get("parent")?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "SELECT id, role, label, unit_code, venue_id, created_at, revoked_at FROM tokens";
+
+fn token_info(row: &PgRow) -> Result<TokenInfo, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(TokenInfo {
+        id: row.try_get::<i64, _>("id")? as u64,
+        role: role_from(&role)?,
+        label: row.try_get("label")?,
+        unit_code: row.try_get("unit_code")?,
+        venue_id: row
+            .try_get::<Option<i64>, _>("venue_id")?
+            .map(|id| id as u64),
+        created_at: row.try_get("created_at")?,
+        revoked_at: row.try_get("revoked_at")?,
     })
 }
 
@@ -479,6 +498,69 @@ impl Storage for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    async fn unit_within(&self, unit: String, ancestor: String) -> Result<bool, StoreError> {
+        if unit == ancestor {
+            return Ok(true);
+        }
+        let sql = UNIT_WITHIN_SQL.replace("?1", "$1").replace("?2", "$2");
+        let n: i64 = sqlx::query_scalar(&sql)
+            .bind(unit)
+            .bind(ancestor)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn insert_token(&self, hash: String, token: NewToken) -> Result<TokenInfo, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tokens (hash, role, label, unit_code, venue_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(hash)
+        .bind(role_name(token.role))
+        .bind(&token.label)
+        .bind(&token.unit_code)
+        .bind(token.venue_id.map(|id| id as i64))
+        .bind(token.created_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(TokenInfo {
+            id: id as u64,
+            role: token.role,
+            label: token.label,
+            unit_code: token.unit_code,
+            venue_id: token.venue_id,
+            created_at: token.created_at,
+            revoked_at: None,
+        })
+    }
+
+    async fn token_by_hash(&self, hash: String) -> Result<Option<TokenInfo>, StoreError> {
+        let row = sqlx::query(&format!("{TOKEN_COLUMNS} WHERE hash = $1"))
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(token_info).transpose()
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let rows = sqlx::query(&format!("{TOKEN_COLUMNS} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(token_info).collect()
+    }
+
+    async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError> {
+        let changed =
+            sqlx::query("UPDATE tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+                .bind(id as i64)
+                .bind(at)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        Ok(changed == 1)
     }
 }
 

@@ -12,15 +12,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Unit,
-    VenueActivity,
+    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo,
+    Unit, VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
-    key_status_name, programme_from_json, programme_json, published_key, CheckInRow, InsertOutcome,
-    NewCheckIn, Storage, StoreError, VenueRow, PURGE_CHUNK, VENUE_ACTIVITY_SQL,
+    key_status_name, programme_from_json, programme_json, published_key, role_from, role_name,
+    CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow, PURGE_CHUNK,
+    UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -84,6 +85,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX units_by_parent ON units(parent, code);",
     "ALTER TABLE checkins ADD COLUMN checked_out_at INTEGER;
     CREATE INDEX venues_by_unit ON venues(unit_code);",
+    "CREATE TABLE tokens (
+        id          INTEGER PRIMARY KEY,
+        hash        TEXT NOT NULL UNIQUE,
+        role        TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        unit_code   TEXT,
+        venue_id    INTEGER,
+        created_at  INTEGER NOT NULL,
+        revoked_at  INTEGER
+    );",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -790,6 +801,87 @@ impl Storage for SqliteStore {
         })
         .await
     }
+
+    async fn unit_within(&self, unit: String, ancestor: String) -> Result<bool, StoreError> {
+        if unit == ancestor {
+            return Ok(true);
+        }
+        self.read(move |conn| {
+            let n: i64 = conn
+                .prepare_cached(UNIT_WITHIN_SQL)?
+                .query_row(params![unit, ancestor], |row| row.get(0))?;
+            Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn insert_token(&self, hash: String, token: NewToken) -> Result<TokenInfo, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    conn.execute(
+                        "INSERT INTO tokens (hash, role, label, unit_code, venue_id, created_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![
+                            hash,
+                            role_name(token.role),
+                            token.label,
+                            token.unit_code,
+                            token.venue_id.map(|id| id as i64),
+                            token.created_at
+                        ],
+                    )?;
+                    Ok(TokenInfo {
+                        id: conn.last_insert_rowid() as u64,
+                        role: token.role,
+                        label: token.label,
+                        unit_code: token.unit_code,
+                        venue_id: token.venue_id,
+                        created_at: token.created_at,
+                        revoked_at: None,
+                    })
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn token_by_hash(&self, hash: String) -> Result<Option<TokenInfo>, StoreError> {
+        self.read(move |conn| {
+            let row = conn
+                .prepare_cached(&format!("{TOKEN_COLUMNS} WHERE hash = ?1"))?
+                .query_row(params![hash], raw_token)
+                .optional()?;
+            row.map(token_info).transpose()
+        })
+        .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(&format!("{TOKEN_COLUMNS} ORDER BY id"))?;
+            let rows = statement.query_map([], raw_token)?;
+            rows.map(|row| token_info(row?)).collect()
+        })
+        .await
+    }
+
+    async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let changed = conn.execute(
+                        "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+                        params![id as i64, at],
+                    )?;
+                    Ok(changed == 1)
+                },
+                sender,
+            )
+        })
+        .await
+    }
 }
 
 fn unit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
@@ -798,5 +890,44 @@ fn unit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
         name: row.get(1)?,
         kind: row.get(2)?,
         parent: row.get(3)?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "SELECT id, role, label, unit_code, venue_id, created_at, revoked_at FROM tokens";
+
+type RawToken = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
+
+fn raw_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawToken> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+    ))
+}
+
+fn token_info(
+    (id, role, label, unit_code, venue_id, created_at, revoked_at): RawToken,
+) -> Result<TokenInfo, StoreError> {
+    Ok(TokenInfo {
+        id: id as u64,
+        role: role_from(&role)?,
+        label,
+        unit_code,
+        venue_id: venue_id.map(|id| id as u64),
+        created_at,
+        revoked_at,
     })
 }

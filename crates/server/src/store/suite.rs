@@ -570,3 +570,70 @@ async fn activity_covers_a_unit_and_everything_below_it() {
         assert_eq!(commune.len(), 2);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_found_by_hash_and_revoked_and_units_nest() {
+    use super::NewToken;
+    use vaora_protocol::api::{Role, Unit};
+    for subject in subjects().await {
+        let store = &subject.store;
+        let officer = store
+            .insert_token(
+                "hash-1".into(),
+                NewToken {
+                    role: Role::Officer,
+                    label: "UBND phường".into(),
+                    unit_code: Some("282".into()),
+                    venue_id: None,
+                    created_at: 10,
+                },
+            )
+            .await
+            .expect("insert");
+        let found = store.token_by_hash("hash-1".into()).await.expect("read");
+        assert_eq!(found.as_ref(), Some(&officer), "{}", subject.name);
+        assert_eq!(
+            store.token_by_hash("nope".into()).await.expect("read"),
+            None
+        );
+        assert!(store.revoke_token(officer.id, 20).await.expect("revoke"));
+        assert!(!store.revoke_token(999, 20).await.expect("unknown"));
+        let listed = store.tokens().await.expect("list");
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].revoked_at, Some(20));
+
+        let unit = |code: &str, parent: Option<&str>| Unit {
+            code: code.into(),
+            name: code.into(),
+            kind: "x".into(),
+            parent: parent.map(str::to_owned),
+        };
+        store
+            .replace_units(vec![
+                unit("01", None),
+                unit("282", Some("01")),
+                unit("10477", Some("282")),
+                unit("02", None),
+            ])
+            .await
+            .expect("units");
+        for (code, ancestor, within) in [
+            ("10477", "01", true),
+            ("10477", "282", true),
+            ("282", "282", true),
+            ("01", "282", false),
+            ("02", "01", false),
+            ("99999", "01", false),
+        ] {
+            assert_eq!(
+                store
+                    .unit_within(code.into(), ancestor.into())
+                    .await
+                    .expect("within"),
+                within,
+                "{}: {code} within {ancestor}",
+                subject.name
+            );
+        }
+    }
+}
