@@ -120,6 +120,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("venue_activity", |s| Box::pin(venue_activity(s))),
     ("units_browsable", |s| Box::pin(units_browsable(s))),
     ("scoped_tokens", |s| Box::pin(scoped_tokens(s))),
+    ("contact_trace", |s| Box::pin(contact_trace(s))),
     ("keys_published", |s| Box::pin(keys_published(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
     ("withdrawn_venue_refused", |s| {
@@ -1093,5 +1094,66 @@ async fn scoped_tokens(setup: &Setup) -> Result<(), String> {
         401,
         "unauthorized",
         "GET /v1/stats/venues with a revoked token",
+    )
+}
+
+async fn contact_trace(setup: &Setup) -> Result<(), String> {
+    let id = Uuid::new_v4();
+    let checked_in = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?;
+    checked_in.expect_status(201, "POST /v1/checkins")?;
+    let at = checked_in.json["checked_in_at"].as_i64().unwrap_or(0);
+    let path = |purpose: &str| {
+        format!(
+            "/v1/trace?venue_id={}&from={}&to={}{purpose}",
+            setup.venue.venue_id,
+            at - 60_000,
+            at + 60_000
+        )
+    };
+    setup
+        .target
+        .get(&path("&purpose=conformance"), Auth::Anonymous)
+        .await?
+        .expect_error(401, "unauthorized", "GET /v1/trace (anonymous)")?;
+    setup
+        .target
+        .get(&path(""), Auth::Admin)
+        .await?
+        .expect_error(400, "validation_failed", "GET /v1/trace without a purpose")?;
+    let purpose = format!(
+        "conformance trace {}",
+        &Uuid::new_v4().simple().to_string()[..8]
+    );
+    let traced = setup
+        .target
+        .get(
+            &path(&format!("&purpose={}", purpose.replace(' ', "%20"))),
+            Auth::Admin,
+        )
+        .await?;
+    traced.expect_status(200, "GET /v1/trace")?;
+    let found = traced.json["checkins"]
+        .as_array()
+        .is_some_and(|list| list.iter().any(|c| c["receipt"]["id"] == id.to_string()));
+    ensure(found, || {
+        format!("the trace does not list the visit: {}", traced.json)
+    })?;
+    let log = setup
+        .target
+        .get(&format!("/v1/admin/checkins/{id}/accesses"), Auth::Admin)
+        .await?;
+    log.expect_status(200, "GET /v1/admin/checkins/{id}/accesses")?;
+    ensure(
+        log.json["accesses"]
+            .as_array()
+            .is_some_and(|list| list.iter().any(|a| a["purpose"] == purpose.as_str())),
+        || "the trace's read of the check-in is not in its audit log".into(),
     )
 }

@@ -50,7 +50,29 @@ pub struct CheckInRecord {
     pub declaration: Declaration,
     /// unix ms on the device, if it sent one
     pub client_time: Option<i64>,
+    /// When the visitor checked out (unix ms), if they did.
+    #[serde(default)]
+    pub checked_out_at: Option<i64>,
 }
+
+/// Answer of GET /v1/trace: the visits at one venue that overlap a period, with their
+/// declarations, for contact tracing. Every listed check-in's read is in the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TraceReport {
+    pub venue_id: u64,
+    /// unix ms, inclusive
+    pub from: i64,
+    /// unix ms, exclusive
+    pub to: i64,
+    /// Oldest first.
+    pub checkins: Vec<CheckInRecord>,
+    /// More visits matched than one answer holds ([`TRACE_MAX_CHECKINS`]): narrow the period.
+    pub truncated: bool,
+}
+
+/// Most check-ins in one trace answer.
+pub const TRACE_MAX_CHECKINS: usize = 5_000;
 
 /// Public part of a venue, answer of GET /v1/venues/{short_code}.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

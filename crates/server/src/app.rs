@@ -113,6 +113,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/checkins", post(routes::checkins::create))
         .route("/checkins/{id}/checkout", post(routes::checkins::check_out))
         .route("/stats/venues", get(routes::stats::venues))
+        .route("/trace", get(routes::trace::trace))
         .route("/venues", post(routes::venues::register))
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
     ClientConfig, IssuedToken, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue,
-    TokenList, TokenRequest, UnitImport, UnitList, VenueActivityReport, VenueLookup,
+    TokenList, TokenRequest, TraceReport, UnitImport, UnitList, VenueActivityReport, VenueLookup,
     VenueRegistration,
 };
 
@@ -43,6 +43,7 @@ fn generated() -> Map<String, Value> {
     add::<TokenRequest>(&mut generator);
     add::<IssuedToken>(&mut generator);
     add::<TokenList>(&mut generator);
+    add::<TraceReport>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod checkins;
 pub mod stats;
 pub mod tokens;
+pub mod trace;
 pub mod trust;
 pub mod units;
 pub mod venues;

@@ -196,6 +196,17 @@ pub trait Storage: Send + Sync + 'static {
         from: i64,
         to: i64,
     ) -> Result<Vec<VenueActivity>, StoreError>;
+    /// Visits at `venue` overlapping `[from, to)`: entered before `to` and either entered at or
+    /// after `from` or left at or after it. Oldest first, at most `limit`.
+    async fn checkins_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError>;
+    /// Appends several reads to the audit log at once (a trace).
+    async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError>;
     /// Whether `unit` is `ancestor` or lies below it.
     async fn unit_within(&self, unit: String, ancestor: String) -> Result<bool, StoreError>;
 
@@ -235,6 +246,38 @@ fn role_from(name: &str) -> Result<Role, StoreError> {
         "venue_staff" => Ok(Role::VenueStaff),
         other => Err(StoreError::Corrupt(format!("role {other:?}"))),
     }
+}
+
+/// A check-in with its venue, for [`Storage::checkin_by_id`] and [`Storage::checkins_at`].
+const RECORD_SQL: &str = "SELECT c.id, c.venue_id, v.name, v.unit_code, c.declaration,
+       c.client_time, c.checked_in_at, c.checked_out_at
+FROM checkins c JOIN venues v ON v.id = c.venue_id";
+
+/// Builds a record from its columns; the declaration is stored JSON.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    id: Uuid,
+    venue_id: i64,
+    venue_name: String,
+    unit_code: String,
+    declaration: &str,
+    client_time: Option<i64>,
+    checked_in_at: i64,
+    checked_out_at: Option<i64>,
+) -> Result<CheckInRow, StoreError> {
+    Ok(CheckInRow {
+        receipt: CheckInReceipt {
+            id,
+            venue_id: venue_id as u64,
+            venue_name,
+            unit_code,
+            checked_in_at,
+        },
+        declaration: serde_json::from_str(declaration)
+            .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?,
+        client_time,
+        checked_out_at,
+    })
 }
 
 /// Whether `?1` is `?2` or lies below it, walking up the parents.

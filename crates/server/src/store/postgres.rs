@@ -7,16 +7,16 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo,
-    Unit, VenueActivity,
+    AccessRecord, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo, Unit,
+    VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
-    key_status_name, programme_from_json, programme_json, published_key, role_from, role_name,
-    CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow, PURGE_CHUNK,
-    UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    key_status_name, programme_from_json, programme_json, published_key, record, role_from,
+    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow,
+    PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -70,6 +70,20 @@ fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
         kind: row.try_get("kind")?,
         parent: row.try_get("parent")?,
     })
+}
+
+fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
+    let declaration: String = row.try_get("declaration")?;
+    record(
+        row.try_get("id")?,
+        row.try_get("venue_id")?,
+        row.try_get("name")?,
+        row.try_get("unit_code")?,
+        &declaration,
+        row.try_get("client_time")?,
+        row.try_get("checked_in_at")?,
+        row.try_get("checked_out_at")?,
+    )
 }
 
 const TOKEN_COLUMNS: &str =
@@ -176,31 +190,49 @@ impl Storage for PostgresStore {
     }
 
     async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
-        let row = sqlx::query(
-            "SELECT c.venue_id, v.name, v.unit_code, c.declaration, c.client_time, c.checked_in_at
-             FROM checkins c JOIN venues v ON v.id = c.venue_id WHERE c.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
+        let row = sqlx::query(&format!("{RECORD_SQL} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(record_row).transpose()
+    }
+
+    async fn checkins_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "{RECORD_SQL} WHERE c.venue_id = $1 AND c.checked_in_at < $3
+             AND (c.checked_in_at >= $2 OR c.checked_out_at >= $2)
+             ORDER BY c.checked_in_at, c.id LIMIT $4"
+        ))
+        .bind(venue as i64)
+        .bind(from)
+        .bind(to)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
         .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let declaration: String = row.try_get("declaration")?;
-        let declaration = serde_json::from_str(&declaration)
-            .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?;
-        let venue_id: i64 = row.try_get("venue_id")?;
-        Ok(Some(CheckInRow {
-            receipt: CheckInReceipt {
-                id,
-                venue_id: venue_id as u64,
-                venue_name: row.try_get("name")?,
-                unit_code: row.try_get("unit_code")?,
-                checked_in_at: row.try_get("checked_in_at")?,
-            },
-            declaration,
-            client_time: row.try_get("client_time")?,
-        }))
+        rows.iter().map(record_row).collect()
+    }
+
+    async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for access in accesses {
+            sqlx::query(
+                "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(access.at)
+            .bind(access.checkin_id)
+            .bind(&access.actor)
+            .bind(&access.purpose)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn checkin_count(&self) -> Result<u64, StoreError> {

@@ -12,16 +12,16 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 use vaora_protocol::api::{
-    AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo,
-    Unit, VenueActivity,
+    AccessRecord, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, TokenInfo, Unit,
+    VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
-    key_status_name, programme_from_json, programme_json, published_key, role_from, role_name,
-    CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow, PURGE_CHUNK,
-    UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    key_status_name, programme_from_json, programme_json, published_key, record, role_from,
+    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow,
+    PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -425,40 +425,52 @@ impl Storage for SqliteStore {
     async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
         self.read(move |conn| {
             let row = conn
-                .prepare_cached(
-                    "SELECT c.venue_id, v.name, v.unit_code, c.declaration, c.client_time,
-                            c.checked_in_at
-                     FROM checkins c JOIN venues v ON v.id = c.venue_id WHERE c.id = ?1",
-                )?
-                .query_row(params![id.to_string()], |row| {
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get::<_, String>(1)?,
-                        row.get::<_, String>(2)?,
-                        row.get::<_, String>(3)?,
-                        row.get::<_, Option<i64>>(4)?,
-                        row.get::<_, i64>(5)?,
-                    ))
-                })
+                .prepare_cached(&format!("{RECORD_SQL} WHERE c.id = ?1"))?
+                .query_row(params![id.to_string()], raw_record)
                 .optional()?;
-            row.map(
-                |(venue_id, venue_name, unit_code, declaration, client_time, checked_in_at)| {
-                    let declaration = serde_json::from_str(&declaration)
-                        .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?;
-                    Ok(CheckInRow {
-                        receipt: CheckInReceipt {
-                            id,
-                            venue_id: venue_id as u64,
-                            venue_name,
-                            unit_code,
-                            checked_in_at,
-                        },
-                        declaration,
-                        client_time,
-                    })
+            row.map(record_row).transpose()
+        })
+        .await
+    }
+
+    async fn checkins_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "{RECORD_SQL} WHERE c.venue_id = ?1 AND c.checked_in_at < ?3
+                 AND (c.checked_in_at >= ?2 OR c.checked_out_at >= ?2)
+                 ORDER BY c.checked_in_at, c.id LIMIT ?4"
+            ))?;
+            let rows = statement.query_map(params![venue as i64, from, to, limit], raw_record)?;
+            rows.map(|row| record_row(row?)).collect()
+        })
+        .await
+    }
+
+    async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let mut insert = conn.prepare_cached(
+                        "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES (?1, ?2, ?3, ?4)",
+                    )?;
+                    for access in &accesses {
+                        insert.execute(params![
+                            access.at,
+                            access.checkin_id.to_string(),
+                            access.actor,
+                            access.purpose
+                        ])?;
+                    }
+                    Ok(())
                 },
+                sender,
             )
-            .transpose()
         })
         .await
     }
@@ -930,4 +942,44 @@ fn token_info(
         created_at,
         revoked_at,
     })
+}
+
+type RawRecord = (
+    String,
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
+
+fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+    ))
+}
+
+fn record_row(
+    (id, venue_id, venue_name, unit_code, declaration, client_time, checked_in_at, checked_out_at): RawRecord,
+) -> Result<CheckInRow, StoreError> {
+    let id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("check-in id".into()))?;
+    record(
+        id,
+        venue_id,
+        venue_name,
+        unit_code,
+        &declaration,
+        client_time,
+        checked_in_at,
+        checked_out_at,
+    )
 }

@@ -637,3 +637,53 @@ async fn tokens_are_found_by_hash_and_revoked_and_units_nest() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visits_overlapping_a_period_are_found_for_tracing() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let market = venue(store, "Chợ", 1).await;
+        let other = venue(store, "Trường", 2).await;
+        let at = |id: Uuid, place: &VenueRow, time: i64| checkin(id, place, "Nguyễn Văn A", time);
+        let (before_left_late, before_left_early, inside, after, elsewhere) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
+        for (id, place, time) in [
+            (before_left_late, &market, 500),
+            (before_left_early, &market, 400),
+            (inside, &market, 1_500),
+            (after, &market, 2_000),
+            (elsewhere, &other, 1_500),
+        ] {
+            store
+                .insert_checkin(at(id, place, time))
+                .await
+                .expect("insert");
+        }
+        store.check_out(before_left_late, 1_200).await.expect("out");
+        store.check_out(before_left_early, 900).await.expect("out");
+        let found: Vec<Uuid> = store
+            .checkins_at(market.id, 1_000, 2_000, 100)
+            .await
+            .expect("trace")
+            .into_iter()
+            .map(|row| row.receipt.id)
+            .collect();
+        assert_eq!(found, [before_left_late, inside], "{}", subject.name);
+        let capped = store
+            .checkins_at(market.id, 0, 3_000, 2)
+            .await
+            .expect("trace");
+        assert_eq!(capped.len(), 2);
+        let read = store
+            .checkin_by_id(before_left_late)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert_eq!(read.checked_out_at, Some(1_200));
+    }
+}
