@@ -101,7 +101,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     Ok(pkg)
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))

@@ -26,7 +26,7 @@ pub fn serve(args: &[String]) -> Result<()> {
         &cargo,
         &["build", "--release", "--quiet", "-p", "vaora-server"],
     )?;
-    let server = root.join("target/release/vaora-server");
+    let server = build::target_dir(&root).join("release/vaora-server");
     let mut command = std::process::Command::new(&server);
     command
         .current_dir(&root)
