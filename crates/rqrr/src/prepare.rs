@@ -176,44 +176,133 @@ impl AreaFiller for AreaCounter {
     }
 }
 
+/// Exact unsigned division by a divisor fixed in advance, as one multiplication and a shift
+/// (Granlund and Montgomery's round-up method), for the thresholding loop. With
+/// `l = ceil(log2(d))`, `k = 31 + l` and `m = floor(2^k / d) + 1`, the error `m * d - 2^k` is
+/// in `1..=d`, so `floor(n * m / 2^k) == floor(n / d)` for every `n < 2^31`, and `n * m` fits in
+/// a `u64` because `m <= 2^32`.
+#[derive(Clone, Copy, Debug)]
+struct DivBy {
+    multiplier: u64,
+    shift: u32,
+}
+
+impl DivBy {
+    /// `divisor` must be below 2^31 (and is taken as 1 if 0).
+    fn new(divisor: usize) -> Self {
+        let divisor = divisor.max(1) as u64;
+        debug_assert!(divisor < 1 << 31);
+        let log2_ceil = u64::BITS - (divisor - 1).leading_zeros();
+        let shift = 31 + log2_ceil;
+        DivBy {
+            multiplier: (1_u64 << shift) / divisor + 1,
+            shift,
+        }
+    }
+
+    /// `n / divisor` for `n < 2^31`.
+    #[inline(always)]
+    fn div_small(self, n: usize) -> usize {
+        debug_assert!(n < 1 << 31);
+        // Exact below 2^31 (see above), and the quotient is no larger than `n`.
+        ((n as u64 * self.multiplier) >> self.shift) as usize
+    }
+}
+
+/// Upstream's threshold, one row at a time: a running average of the pixels along a
+/// serpentine path in each direction (carried from row to row), and a pixel is black when
+/// it is 5 % below the mean of the two averages at its position.
+///
+/// Same results as upstream's loop, faster: upstream's step `avg * (s - 1) / s + pixel` is a
+/// division in a chain of dependent steps, `avg - ceil(avg / s)` is the same value and is
+/// computed by [`DivBy`]; the final comparison `pixel < sum * 95 / (200 * s)` (rounded
+/// down) is done without dividing; and rows are slices, so buffers without a per-pixel
+/// accessor call (`prepare_from_greyscale`, `prepare_from_luma`) skip it.
+struct RowThreshold {
+    window: usize,
+    /// `None` for windows of [`Self::SMALL_WINDOW`] and more, which divide plainly.
+    div: Option<DivBy>,
+    avg_v: usize,
+    avg_u: usize,
+    row_average: Vec<usize>,
+}
+
+impl RowThreshold {
+    /// Below this window every average stays below `256 * window <= 2^31`, the range where
+    /// [`DivBy::div_small`] is exact (images up to 2^26 pixels wide).
+    const SMALL_WINDOW: usize = 1 << 23;
+
+    fn new(w: usize) -> Self {
+        let window = cmp::max(w / 8, 1);
+        RowThreshold {
+            window,
+            div: (window < Self::SMALL_WINDOW).then(|| DivBy::new(window)),
+            avg_v: 0,
+            avg_u: 0,
+            row_average: vec![0; w],
+        }
+    }
+
+    /// Thresholds row `y` (its luma in, 0 = white / 1 = black out); rows must come in order.
+    fn apply(&mut self, row: &mut [u8], y: usize) {
+        let window = self.window;
+        // An average `a` stays at most `255 * window` (a fixed point of the step), so
+        // `a + window - 1 < 256 * window`.
+        match self.div {
+            Some(div) => self.apply_with(row, y, |avg| avg - div.div_small(avg + window - 1)),
+            None => self.apply_with(row, y, |avg| avg - avg.div_ceil(window)),
+        }
+    }
+
+    #[inline(always)]
+    fn apply_with(&mut self, row: &mut [u8], y: usize, decay: impl Fn(usize) -> usize) {
+        let w = row.len();
+        let sums = &mut self.row_average[..w];
+        sums.fill(0);
+        // `v` runs right to left on even rows and left to right on odd ones, `u` the other
+        // way; both chains advance in one loop so that their steps overlap.
+        let (forward, backward) = if y % 2 == 0 {
+            (&mut self.avg_u, &mut self.avg_v)
+        } else {
+            (&mut self.avg_v, &mut self.avg_u)
+        };
+        let (mut fwd, mut bwd) = (*forward, *backward);
+        for x in 0..w {
+            let back = w - 1 - x;
+            fwd = decay(fwd) + row[x] as usize;
+            bwd = decay(bwd) + row[back] as usize;
+            sums[x] += fwd;
+            sums[back] += bwd;
+        }
+        (*forward, *backward) = (fwd, bwd);
+        let dark_below = 200 * self.window as u64;
+        for (pixel, &sum) in row.iter_mut().zip(sums.iter()) {
+            let dark = (u64::from(*pixel) + 1) * dark_below <= sum as u64 * (100 - 5);
+            *pixel = if dark {
+                PixelColor::Black
+            } else {
+                PixelColor::White
+            }
+            .into();
+        }
+    }
+}
+
 impl<S> PreparedImage<S>
 where
     S: ImageBuffer,
 {
     pub fn prepare(mut buf: S) -> Self {
         let w = buf.width();
-        let h = buf.height();
-        let mut row_average = vec![0; w];
-        let mut avg_v = 0;
-        let mut avg_u = 0;
-
-        let threshold_s = cmp::max(w / 8, 1);
-
-        for y in 0..h {
-            row_average.fill(0);
-
-            for x in 0..w {
-                let (v, u) = if y % 2 == 0 {
-                    (w - 1 - x, x)
-                } else {
-                    (x, w - 1 - x)
-                };
-                avg_v = avg_v * (threshold_s - 1) / threshold_s + buf.get_pixel(v, y) as usize;
-                avg_u = avg_u * (threshold_s - 1) / threshold_s + buf.get_pixel(u, y) as usize;
-                row_average[v] += avg_v;
-                row_average[u] += avg_u;
+        let mut threshold = RowThreshold::new(w);
+        let mut row = vec![0; w];
+        for y in 0..buf.height() {
+            for (x, pixel) in row.iter_mut().enumerate() {
+                *pixel = buf.get_pixel(x, y);
             }
-
-            #[allow(clippy::needless_range_loop)]
-            for x in 0..w {
-                let fill = if (buf.get_pixel(x, y) as usize)
-                    < row_average[x] * (100 - 5) / (200 * threshold_s)
-                {
-                    PixelColor::Black
-                } else {
-                    PixelColor::White
-                };
-                buf.set_pixel(x, y, fill.into());
+            threshold.apply(&mut row, y);
+            for (x, &pixel) in row.iter().enumerate() {
+                buf.set_pixel(x, y, pixel);
             }
         }
 
@@ -580,9 +669,32 @@ impl PreparedImage<BasicImageBuffer> {
                 data.push(fill(x, y));
             }
         }
-        let pixels = data.into_boxed_slice();
+        Self::threshold_in_place(w, h, data.into_boxed_slice())
+    }
+
+    /// [`prepare_from_greyscale`](Self::prepare_from_greyscale) from a row-major luma buffer
+    /// (`w * h` bytes, 0 = black), copied in one go instead of pixel by pixel.
+    ///
+    /// Returns `None` if `luma` does not hold exactly `w * h` bytes.
+    pub fn prepare_from_luma(w: usize, h: usize, luma: &[u8]) -> Option<Self> {
+        if w.checked_mul(h) != Some(luma.len()) {
+            return None;
+        }
+        Some(Self::threshold_in_place(w, h, luma.into()))
+    }
+
+    fn threshold_in_place(w: usize, h: usize, mut pixels: Box<[u8]>) -> Self {
+        if w > 0 {
+            let mut threshold = RowThreshold::new(w);
+            for (y, row) in pixels.chunks_exact_mut(w).enumerate() {
+                threshold.apply(row, y);
+            }
+        }
         let buffer = BasicImageBuffer { w, h, pixels };
-        PreparedImage::prepare(buffer)
+        PreparedImage {
+            buffer,
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        }
     }
 }
 
@@ -610,6 +722,103 @@ mod tests {
         PreparedImage {
             buffer,
             cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        }
+    }
+
+    /// Upstream's threshold, divisions and all, to check the fast one against.
+    fn upstream_threshold(w: usize, h: usize, pixels: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; w * h];
+        let mut row_average = vec![0; w];
+        let (mut avg_v, mut avg_u) = (0, 0);
+        let threshold_s = cmp::max(w / 8, 1);
+        for y in 0..h {
+            row_average.fill(0);
+            for x in 0..w {
+                let (v, u) = if y % 2 == 0 {
+                    (w - 1 - x, x)
+                } else {
+                    (x, w - 1 - x)
+                };
+                avg_v = avg_v * (threshold_s - 1) / threshold_s + pixels[y * w + v] as usize;
+                avg_u = avg_u * (threshold_s - 1) / threshold_s + pixels[y * w + u] as usize;
+                row_average[v] += avg_v;
+                row_average[u] += avg_u;
+            }
+            for x in 0..w {
+                let dark =
+                    (pixels[y * w + x] as usize) < row_average[x] * (100 - 5) / (200 * threshold_s);
+                out[y * w + x] = u8::from(dark);
+            }
+        }
+        out
+    }
+
+    /// A deterministic pseudo-random byte stream (xorshift), with some flat runs and extremes.
+    fn noise(len: usize, seed: u32) -> Vec<u8> {
+        let mut state = seed.max(1);
+        (0..len)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                match (i / 97) % 4 {
+                    0 => (state >> 24) as u8,
+                    1 => 255,
+                    2 => ((state >> 24) as u8) / 4,
+                    _ => 128 + (i % 7) as u8,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_threshold_matches_upstream() {
+        for (w, h) in [
+            (1, 5),
+            (7, 3),
+            (8, 8),
+            (9, 4),
+            (63, 17),
+            (640, 48),
+            (1283, 9),
+        ] {
+            let pixels = noise(w * h, (w * 31 + h) as u32);
+            let prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+            let ours: Vec<u8> = (0..w * h)
+                .map(|i| prepared.get_pixel_at(i % w, i / w).into())
+                .collect();
+            assert_eq!(ours, upstream_threshold(w, h, &pixels), "{w}x{h}");
+            let from_luma = PreparedImage::prepare_from_luma(w, h, &pixels).expect("w * h bytes");
+            assert_eq!(from_luma.buffer.pixels, prepared.buffer.pixels, "{w}x{h}");
+            let buffer = BasicImageBuffer {
+                w,
+                h,
+                pixels: pixels.clone().into_boxed_slice(),
+            };
+            let generic = PreparedImage::prepare(buffer);
+            assert_eq!(generic.buffer.pixels, prepared.buffer.pixels, "{w}x{h}");
+        }
+    }
+
+    #[test]
+    fn prepare_from_luma_needs_w_times_h_bytes() {
+        assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 5]).is_none());
+        assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 7]).is_none());
+        assert!(PreparedImage::prepare_from_luma(usize::MAX, 2, &[]).is_none());
+        let empty = PreparedImage::prepare_from_luma(0, 4, &[]).expect("0 * 4 bytes");
+        assert_eq!(empty.width(), 0);
+    }
+
+    #[test]
+    fn div_by_matches_division() {
+        let divisors = (1..=300).chain([1023, 1024, 1025, 65_535, 1 << 20, (1 << 23) - 1]);
+        for d in divisors {
+            let div = DivBy::new(d);
+            let edges = [0, 1, d - 1, d, d + 1, 255 * d, 256 * d - 1, (1 << 31) - 1];
+            let steps = (0..2000).map(|i| i * 7919 % (1 << 31));
+            for n in edges.into_iter().chain(steps) {
+                assert_eq!(div.div_small(n), n / d, "{n} / {d}");
+            }
         }
     }
 
