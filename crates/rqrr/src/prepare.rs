@@ -529,6 +529,16 @@ where
         self.buffer.get_pixel(x as usize, y as usize).into()
     }
 
+    /// The first column at or after `x` in row `y` whose pixel differs from the one before
+    /// `x` (`x > 0`), or the width if the run lasts to the end of the row.
+    pub(crate) fn run_end(&self, x: usize, y: usize) -> usize {
+        let w = self.width();
+        let color = self.buffer.get_pixel(x - 1, y);
+        (x..w)
+            .find(|&x| self.buffer.get_pixel(x, y) != color)
+            .unwrap_or(w)
+    }
+
     pub fn get_pixel_at(&self, x: usize, y: usize) -> PixelColor {
         self.buffer.get_pixel(x, y).into()
     }
