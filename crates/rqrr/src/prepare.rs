@@ -38,6 +38,19 @@ pub trait ImageBuffer {
 
     fn get_pixel(&self, x: usize, y: usize) -> u8;
     fn set_pixel(&mut self, x: usize, y: usize, val: u8);
+
+    /// The pixels as one row-major slice of `width * height` bytes, for buffers that store
+    /// them so: the flood fill and the capstone scan then work on row slices instead of
+    /// calling `get_pixel` / `set_pixel` for every pixel. `None` (the default) keeps the
+    /// per-pixel calls.
+    fn pixels_mut(&mut self) -> Option<&mut [u8]> {
+        None
+    }
+
+    /// Read-only [`pixels_mut`](Self::pixels_mut).
+    fn pixels(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 #[cfg(feature = "img")]
@@ -89,6 +102,14 @@ impl ImageBuffer for BasicImageBuffer {
     fn set_pixel(&mut self, x: usize, y: usize, val: u8) {
         let w = self.width();
         self.pixels[(y * w) + x] = val
+    }
+
+    fn pixels_mut(&mut self) -> Option<&mut [u8]> {
+        Some(&mut self.pixels)
+    }
+
+    fn pixels(&self) -> Option<&[u8]> {
+        Some(&self.pixels)
     }
 }
 
@@ -534,6 +555,9 @@ where
     pub(crate) fn run_end(&self, x: usize, y: usize) -> usize {
         let w = self.width();
         let color = self.buffer.get_pixel(x - 1, y);
+        if let Some(row) = self.buffer.pixels().and_then(|p| p.get(y * w..(y + 1) * w)) {
+            return x + row[x..].iter().take_while(|&&p| p == color).count();
+        }
         (x..w)
             .find(|&x| self.buffer.get_pixel(x, y) != color)
             .unwrap_or(w)
@@ -577,7 +601,12 @@ where
         F: AreaFiller,
     {
         assert_ne!(from, to);
-        let w = self.width();
+        let (w, h) = (self.width(), self.height());
+        if let Some(pixels) = self.buffer.pixels_mut() {
+            if w > 0 && pixels.len() == w * h {
+                return flood_fill_rows(pixels, w, (x, y), from, to, fill);
+            }
+        }
         let mut queue = Vec::new();
         queue.push((x, y));
 
@@ -638,6 +667,46 @@ where
     }
 }
 
+/// [`PreparedImage::flood_fill`] on a row-major slice: the same spans, filled and reported in
+/// the same order, with each row's work done on slices.
+fn flood_fill_rows<F: AreaFiller>(
+    pixels: &mut [u8],
+    w: usize,
+    (x, y): (usize, usize),
+    from: u8,
+    to: u8,
+    mut fill: F,
+) -> F {
+    let h = pixels.len() / w;
+    let mut queue = vec![(x, y)];
+    while let Some((x, y)) = queue.pop() {
+        let row = &mut pixels[y * w..(y + 1) * w];
+        // Bail early in case there is nothing to fill (`from != to`)
+        if row[x] != from {
+            continue;
+        }
+        let left = x - row[..x].iter().rev().take_while(|&&p| p == from).count();
+        let right = x + row[x + 1..].iter().take_while(|&&p| p == from).count();
+        row[left..=right].fill(to);
+        fill.update(Row { left, right, y });
+
+        /* Seed new flood-fills: the first pixel of each run of `from` next to the span */
+        let neighbours = [y.checked_sub(1), Some(y + 1).filter(|&below| below < h)];
+        for ny in neighbours.into_iter().flatten() {
+            let span = &pixels[ny * w + left..=ny * w + right];
+            let mut seeded_previous = false;
+            for (i, &p) in span.iter().enumerate() {
+                let is_from = p == from;
+                if is_from && !seeded_previous {
+                    queue.push((left + i, ny));
+                }
+                seeded_previous = is_from;
+            }
+        }
+    }
+    fill
+}
+
 impl PreparedImage<BasicImageBuffer> {
     /// Given a function with binary output, generate a searchable image
     ///
@@ -661,7 +730,12 @@ impl PreparedImage<BasicImageBuffer> {
         }
         let pixels = pixels.into_boxed_slice();
         let buffer = BasicImageBuffer { w, h, pixels };
-        PreparedImage::without_preparation(buffer)
+        // Every pixel is Black or White by construction: `without_preparation`'s check of
+        // each pixel through `get_pixel` would cost about as much as filling the buffer.
+        PreparedImage {
+            buffer,
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        }
     }
 
     /// Given a byte valued function, generate a searchable image
@@ -830,6 +904,87 @@ mod tests {
                 assert_eq!(div.div_small(n), n / d, "{n} / {d}");
             }
         }
+    }
+
+    /// A buffer without `pixels_mut`, so `PreparedImage` takes its per-pixel paths.
+    #[derive(Clone)]
+    struct PerPixel(BasicImageBuffer);
+
+    impl ImageBuffer for PerPixel {
+        fn width(&self) -> usize {
+            self.0.width()
+        }
+        fn height(&self) -> usize {
+            self.0.height()
+        }
+        fn get_pixel(&self, x: usize, y: usize) -> u8 {
+            self.0.get_pixel(x, y)
+        }
+        fn set_pixel(&mut self, x: usize, y: usize, val: u8) {
+            self.0.set_pixel(x, y, val)
+        }
+    }
+
+    #[test]
+    fn slice_flood_fill_matches_the_per_pixel_one() {
+        // Blobs and speckle: regions with holes, bays and single pixels, touching the edges.
+        let (w, h) = (61, 47);
+        let pixels: Vec<u8> = noise(w * h, 7)
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| u8::from(p < 90 || (i % w + i / w) % 11 < 4))
+            .collect();
+        let buffer = BasicImageBuffer {
+            w,
+            h,
+            pixels: pixels.into_boxed_slice(),
+        };
+        let cache = || LruCache::new(NonZeroUsize::new(251).unwrap());
+        let mut by_rows = PreparedImage {
+            buffer: buffer.clone(),
+            cache: cache(),
+        };
+        let mut by_pixels = PreparedImage {
+            buffer: PerPixel(buffer),
+            cache: cache(),
+        };
+        let mut fills = 0;
+        for seed in (0..w * h).step_by(13) {
+            let (x, y) = (seed % w, seed / w);
+            let to = 2 + (seed % 200) as u8;
+            let from = by_rows.buffer.get_pixel(x, y);
+            if from == to {
+                continue;
+            }
+            let mut rows_a = Vec::new();
+            let mut rows_b = Vec::new();
+            let _ = by_rows.flood_fill(x, y, from, to, |row| rows_a.push(row));
+            let _ = by_pixels.flood_fill(x, y, from, to, |row| rows_b.push(row));
+            assert_eq!(rows_a, rows_b, "fill from ({x}, {y})");
+            fills += usize::from(rows_a.len() > 1);
+        }
+        assert!(fills > 10, "the image has multi-row regions");
+        assert_eq!(by_rows.buffer.pixels, by_pixels.buffer.0.pixels);
+    }
+
+    #[test]
+    fn slice_capstone_scan_matches_the_per_pixel_one() {
+        let code = crate::test_render::code("SLICES", 2, qrcode::EcLevel::M);
+        let modules = crate::test_render::modules(&code, |_, _| None);
+        let image = crate::test_render::render(&modules, 3.0, 12.0);
+        let mut by_rows = image.clone();
+        let mut by_pixels = PreparedImage {
+            buffer: PerPixel(image.buffer.clone()),
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        };
+        let a = crate::capstones_from_image(&mut by_rows);
+        let b = crate::capstones_from_image(&mut by_pixels);
+        let points = |caps: &[crate::CapStone]| -> Vec<_> {
+            caps.iter().map(|c| (c.corners, c.center)).collect()
+        };
+        assert_eq!(a.len(), 3);
+        assert_eq!(points(&a), points(&b));
+        assert_eq!(by_rows.buffer.pixels, by_pixels.buffer.0.pixels);
     }
 
     #[test]
