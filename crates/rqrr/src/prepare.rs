@@ -39,8 +39,8 @@ pub trait ImageBuffer {
     fn get_pixel(&self, x: usize, y: usize) -> u8;
     fn set_pixel(&mut self, x: usize, y: usize, val: u8);
 
-    /// The pixels as one row-major slice of `width * height` bytes, for buffers that store
-    /// them so: the flood fill and the capstone scan then work on row slices instead of
+    /// The pixels as one row-major slice of exactly `width * height` bytes, for buffers that
+    /// store them so: the flood fill and the capstone scan then work on row slices instead of
     /// calling `get_pixel` / `set_pixel` for every pixel. `None` (the default) keeps the
     /// per-pixel calls.
     fn pixels_mut(&mut self) -> Option<&mut [u8]> {
@@ -555,7 +555,8 @@ where
     pub(crate) fn run_end(&self, x: usize, y: usize) -> usize {
         let w = self.width();
         let color = self.buffer.get_pixel(x - 1, y);
-        if let Some(row) = self.buffer.pixels().and_then(|p| p.get(y * w..(y + 1) * w)) {
+        if let Some(pixels) = self.buffer.pixels() {
+            let row = &pixels[y * w..(y + 1) * w];
             return x + row[x..].iter().take_while(|&&p| p == color).count();
         }
         (x..w)
@@ -601,11 +602,9 @@ where
         F: AreaFiller,
     {
         assert_ne!(from, to);
-        let (w, h) = (self.width(), self.height());
+        let w = self.width();
         if let Some(pixels) = self.buffer.pixels_mut() {
-            if w > 0 && pixels.len() == w * h {
-                return flood_fill_rows(pixels, w, (x, y), from, to, fill);
-            }
+            return flood_fill_rows(pixels, w, (x, y), from, to, fill);
         }
         let mut queue = Vec::new();
         queue.push((x, y));
@@ -677,6 +676,7 @@ fn flood_fill_rows<F: AreaFiller>(
     to: u8,
     mut fill: F,
 ) -> F {
+    // (x, y) is a pixel, so the width is not 0.
     let h = pixels.len() / w;
     let mut queue = vec![(x, y)];
     while let Some((x, y)) = queue.pop() {
