@@ -223,10 +223,10 @@ impl DivBy {
 
     /// `n / divisor` for `n < 2^31`.
     #[inline(always)]
-    fn div_small(self, n: usize) -> usize {
+    fn div_small(self, n: u64) -> u64 {
         debug_assert!(n < 1 << 31);
-        // Exact below 2^31 (see above), and the quotient is no larger than `n`.
-        ((n as u64 * self.multiplier) >> self.shift) as usize
+        // Exact below 2^31 (see above).
+        (n * self.multiplier) >> self.shift
     }
 }
 
@@ -243,14 +243,17 @@ struct RowThreshold {
     window: usize,
     /// `None` for windows of [`Self::SMALL_WINDOW`] and more, which divide plainly.
     div: Option<DivBy>,
-    avg_v: usize,
-    avg_u: usize,
+    /// The running averages plus `window - 1`, so that `ceil(avg / window)` is the plain
+    /// quotient `shifted / window` and the step `shifted - shifted / window + pixel` has one
+    /// operation fewer in its chain than upstream's form.
+    shifted_v: u64,
+    shifted_u: u64,
     row_average: Vec<usize>,
 }
 
 impl RowThreshold {
-    /// Below this window every average stays below `256 * window <= 2^31`, the range where
-    /// [`DivBy::div_small`] is exact (images up to 2^26 pixels wide).
+    /// Below this window every shifted average stays below `256 * window <= 2^31`, the range
+    /// where [`DivBy::div_small`] is exact (images up to 2^26 pixels wide).
     const SMALL_WINDOW: usize = 1 << 23;
 
     fn new(w: usize) -> Self {
@@ -258,42 +261,46 @@ impl RowThreshold {
         RowThreshold {
             window,
             div: (window < Self::SMALL_WINDOW).then(|| DivBy::new(window)),
-            avg_v: 0,
-            avg_u: 0,
+            shifted_v: (window - 1) as u64,
+            shifted_u: (window - 1) as u64,
             row_average: vec![0; w],
         }
     }
 
     /// Thresholds row `y` (its luma in, 0 = white / 1 = black out); rows must come in order.
     fn apply(&mut self, row: &mut [u8], y: usize) {
-        let window = self.window;
-        // An average `a` stays at most `255 * window` (a fixed point of the step), so
-        // `a + window - 1 < 256 * window`.
+        let window = self.window as u64;
+        // An average stays at most `255 * window` (a fixed point of the step), so its
+        // shifted value is below `256 * window`.
         match self.div {
-            Some(div) => self.apply_with(row, y, |avg| avg - div.div_small(avg + window - 1)),
-            None => self.apply_with(row, y, |avg| avg - avg.div_ceil(window)),
+            Some(div) => self.apply_with(row, y, |shifted| div.div_small(shifted)),
+            None => self.apply_with(row, y, |shifted| shifted / window),
         }
     }
 
     #[inline(always)]
-    fn apply_with(&mut self, row: &mut [u8], y: usize, decay: impl Fn(usize) -> usize) {
+    fn apply_with(&mut self, row: &mut [u8], y: usize, quotient: impl Fn(u64) -> u64) {
         let w = row.len();
+        let offset = (self.window - 1) as u64;
         let sums = &mut self.row_average[..w];
         sums.fill(0);
         // `v` runs right to left on even rows and left to right on odd ones, `u` the other
         // way; both chains advance in one loop so that their steps overlap.
         let (forward, backward) = if y % 2 == 0 {
-            (&mut self.avg_u, &mut self.avg_v)
+            (&mut self.shifted_u, &mut self.shifted_v)
         } else {
-            (&mut self.avg_v, &mut self.avg_u)
+            (&mut self.shifted_v, &mut self.shifted_u)
         };
         let (mut fwd, mut bwd) = (*forward, *backward);
         for x in 0..w {
             let back = w - 1 - x;
-            fwd = decay(fwd) + row[x] as usize;
-            bwd = decay(bwd) + row[back] as usize;
-            sums[x] += fwd;
-            sums[back] += bwd;
+            // avg' = avg - ceil(avg / window) + pixel, on the shifted values; the quotient
+            // is at most the dividend, so nothing underflows.
+            fwd = fwd + u64::from(row[x]) - quotient(fwd);
+            bwd = bwd + u64::from(row[back]) - quotient(bwd);
+            // Averages fit in a `usize` (upstream's type): below 256 * window.
+            sums[x] += (fwd - offset) as usize;
+            sums[back] += (bwd - offset) as usize;
         }
         (*forward, *backward) = (fwd, bwd);
         let dark_below = 200 * self.window as u64;
@@ -885,6 +892,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_division_threshold_matches_upstream() {
+        // The path of images over 2^26 pixels wide, forced on small ones.
+        for (w, h) in [(5, 3), (64, 9), (333, 4)] {
+            let mut pixels = noise(w * h, w as u32);
+            let expected = upstream_threshold(w, h, &pixels);
+            let mut threshold = RowThreshold::new(w);
+            threshold.div = None;
+            for (y, row) in pixels.chunks_exact_mut(w).enumerate() {
+                threshold.apply(row, y);
+            }
+            assert_eq!(pixels, expected, "{w}x{h}");
+        }
+    }
+
+    #[test]
     fn prepare_from_luma_needs_w_times_h_bytes() {
         assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 5]).is_none());
         assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 7]).is_none());
@@ -898,6 +920,7 @@ mod tests {
         let divisors = (1..=300).chain([1023, 1024, 1025, 65_535, 1 << 20, (1 << 23) - 1]);
         for d in divisors {
             let div = DivBy::new(d);
+            let d = d as u64;
             let edges = [0, 1, d - 1, d, d + 1, 255 * d, 256 * d - 1, (1 << 31) - 1];
             let steps = (0..2000).map(|i| i * 7919 % (1 << 31));
             for n in edges.into_iter().chain(steps) {
