@@ -86,5 +86,5 @@ pub fn release_testkit(root: &Path) -> Result<PathBuf> {
         &cargo,
         &["build", "--quiet", "--release", "-p", "vaora-testkit"],
     )?;
-    Ok(root.join("target/release/vaora-testkit"))
+    Ok(build::target_dir(root).join("release/vaora-testkit"))
 }

@@ -38,6 +38,19 @@ pub trait ImageBuffer {
 
     fn get_pixel(&self, x: usize, y: usize) -> u8;
     fn set_pixel(&mut self, x: usize, y: usize, val: u8);
+
+    /// The pixels as one row-major slice of exactly `width * height` bytes, for buffers that
+    /// store them so: the flood fill and the capstone scan then work on row slices instead of
+    /// calling `get_pixel` / `set_pixel` for every pixel. `None` (the default) keeps the
+    /// per-pixel calls.
+    fn pixels_mut(&mut self) -> Option<&mut [u8]> {
+        None
+    }
+
+    /// Read-only [`pixels_mut`](Self::pixels_mut).
+    fn pixels(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 #[cfg(feature = "img")]
@@ -89,6 +102,14 @@ impl ImageBuffer for BasicImageBuffer {
     fn set_pixel(&mut self, x: usize, y: usize, val: u8) {
         let w = self.width();
         self.pixels[(y * w) + x] = val
+    }
+
+    fn pixels_mut(&mut self) -> Option<&mut [u8]> {
+        Some(&mut self.pixels)
+    }
+
+    fn pixels(&self) -> Option<&[u8]> {
+        Some(&self.pixels)
     }
 }
 
@@ -176,44 +197,140 @@ impl AreaFiller for AreaCounter {
     }
 }
 
+/// Exact unsigned division by a divisor fixed in advance, as one multiplication and a shift
+/// (Granlund and Montgomery's round-up method), for the thresholding loop. With
+/// `l = ceil(log2(d))`, `k = 31 + l` and `m = floor(2^k / d) + 1`, the error `m * d - 2^k` is
+/// in `1..=d`, so `floor(n * m / 2^k) == floor(n / d)` for every `n < 2^31`, and `n * m` fits in
+/// a `u64` because `m <= 2^32`.
+#[derive(Clone, Copy, Debug)]
+struct DivBy {
+    multiplier: u64,
+    shift: u32,
+}
+
+impl DivBy {
+    /// `divisor` must be below 2^31 (and is taken as 1 if 0).
+    fn new(divisor: usize) -> Self {
+        let divisor = divisor.max(1) as u64;
+        debug_assert!(divisor < 1 << 31);
+        let log2_ceil = u64::BITS - (divisor - 1).leading_zeros();
+        let shift = 31 + log2_ceil;
+        DivBy {
+            multiplier: (1_u64 << shift) / divisor + 1,
+            shift,
+        }
+    }
+
+    /// `n / divisor` for `n < 2^31`.
+    #[inline(always)]
+    fn div_small(self, n: u64) -> u64 {
+        debug_assert!(n < 1 << 31);
+        // Exact below 2^31 (see above).
+        (n * self.multiplier) >> self.shift
+    }
+}
+
+/// Upstream's threshold, one row at a time: a running average of the pixels along a
+/// serpentine path in each direction (carried from row to row), and a pixel is black when
+/// it is 5 % below the mean of the two averages at its position.
+///
+/// Same results as upstream's loop, faster: upstream's step `avg * (s - 1) / s + pixel` is a
+/// division in a chain of dependent steps, `avg - ceil(avg / s)` is the same value and is
+/// computed by [`DivBy`]; the final comparison `pixel < sum * 95 / (200 * s)` (rounded
+/// down) is done without dividing; and rows are slices, so buffers without a per-pixel
+/// accessor call (`prepare_from_greyscale`, `prepare_from_luma`) skip it.
+struct RowThreshold {
+    window: usize,
+    /// `None` for windows of [`Self::SMALL_WINDOW`] and more, which divide plainly.
+    div: Option<DivBy>,
+    /// The running averages plus `window - 1`, so that `ceil(avg / window)` is the plain
+    /// quotient `shifted / window` and the step `shifted - shifted / window + pixel` has one
+    /// operation fewer in its chain than upstream's form.
+    shifted_v: u64,
+    shifted_u: u64,
+    row_average: Vec<usize>,
+}
+
+impl RowThreshold {
+    /// Below this window every shifted average stays below `256 * window <= 2^31`, the range
+    /// where [`DivBy::div_small`] is exact (images up to 2^26 pixels wide).
+    const SMALL_WINDOW: usize = 1 << 23;
+
+    fn new(w: usize) -> Self {
+        let window = cmp::max(w / 8, 1);
+        RowThreshold {
+            window,
+            div: (window < Self::SMALL_WINDOW).then(|| DivBy::new(window)),
+            shifted_v: (window - 1) as u64,
+            shifted_u: (window - 1) as u64,
+            row_average: vec![0; w],
+        }
+    }
+
+    /// Thresholds row `y` (its luma in, 0 = white / 1 = black out); rows must come in order.
+    fn apply(&mut self, row: &mut [u8], y: usize) {
+        let window = self.window as u64;
+        // An average stays at most `255 * window` (a fixed point of the step), so its
+        // shifted value is below `256 * window`.
+        match self.div {
+            Some(div) => self.apply_with(row, y, |shifted| div.div_small(shifted)),
+            None => self.apply_with(row, y, |shifted| shifted / window),
+        }
+    }
+
+    #[inline(always)]
+    fn apply_with(&mut self, row: &mut [u8], y: usize, quotient: impl Fn(u64) -> u64) {
+        let w = row.len();
+        let offset = (self.window - 1) as u64;
+        let sums = &mut self.row_average[..w];
+        sums.fill(0);
+        // `v` runs right to left on even rows and left to right on odd ones, `u` the other
+        // way; both chains advance in one loop so that their steps overlap.
+        let (forward, backward) = if y % 2 == 0 {
+            (&mut self.shifted_u, &mut self.shifted_v)
+        } else {
+            (&mut self.shifted_v, &mut self.shifted_u)
+        };
+        let (mut fwd, mut bwd) = (*forward, *backward);
+        for x in 0..w {
+            let back = w - 1 - x;
+            // avg' = avg - ceil(avg / window) + pixel, on the shifted values; the quotient
+            // is at most the dividend, so nothing underflows.
+            fwd = fwd + u64::from(row[x]) - quotient(fwd);
+            bwd = bwd + u64::from(row[back]) - quotient(bwd);
+            // Averages fit in a `usize` (upstream's type): below 256 * window.
+            sums[x] += (fwd - offset) as usize;
+            sums[back] += (bwd - offset) as usize;
+        }
+        (*forward, *backward) = (fwd, bwd);
+        let dark_below = 200 * self.window as u64;
+        for (pixel, &sum) in row.iter_mut().zip(sums.iter()) {
+            let dark = (u64::from(*pixel) + 1) * dark_below <= sum as u64 * (100 - 5);
+            *pixel = if dark {
+                PixelColor::Black
+            } else {
+                PixelColor::White
+            }
+            .into();
+        }
+    }
+}
+
 impl<S> PreparedImage<S>
 where
     S: ImageBuffer,
 {
     pub fn prepare(mut buf: S) -> Self {
         let w = buf.width();
-        let h = buf.height();
-        let mut row_average = vec![0; w];
-        let mut avg_v = 0;
-        let mut avg_u = 0;
-
-        let threshold_s = cmp::max(w / 8, 1);
-
-        for y in 0..h {
-            row_average.fill(0);
-
-            for x in 0..w {
-                let (v, u) = if y % 2 == 0 {
-                    (w - 1 - x, x)
-                } else {
-                    (x, w - 1 - x)
-                };
-                avg_v = avg_v * (threshold_s - 1) / threshold_s + buf.get_pixel(v, y) as usize;
-                avg_u = avg_u * (threshold_s - 1) / threshold_s + buf.get_pixel(u, y) as usize;
-                row_average[v] += avg_v;
-                row_average[u] += avg_u;
+        let mut threshold = RowThreshold::new(w);
+        let mut row = vec![0; w];
+        for y in 0..buf.height() {
+            for (x, pixel) in row.iter_mut().enumerate() {
+                *pixel = buf.get_pixel(x, y);
             }
-
-            #[allow(clippy::needless_range_loop)]
-            for x in 0..w {
-                let fill = if (buf.get_pixel(x, y) as usize)
-                    < row_average[x] * (100 - 5) / (200 * threshold_s)
-                {
-                    PixelColor::Black
-                } else {
-                    PixelColor::White
-                };
-                buf.set_pixel(x, y, fill.into());
+            threshold.apply(&mut row, y);
+            for (x, &pixel) in row.iter().enumerate() {
+                buf.set_pixel(x, y, pixel);
             }
         }
 
@@ -440,6 +557,20 @@ where
         self.buffer.get_pixel(x as usize, y as usize).into()
     }
 
+    /// The first column at or after `x` in row `y` whose pixel differs from the one before
+    /// `x` (`x > 0`), or the width if the run lasts to the end of the row.
+    pub(crate) fn run_end(&self, x: usize, y: usize) -> usize {
+        let w = self.width();
+        let color = self.buffer.get_pixel(x - 1, y);
+        if let Some(pixels) = self.buffer.pixels() {
+            let row = &pixels[y * w..(y + 1) * w];
+            return x + row[x..].iter().take_while(|&&p| p == color).count();
+        }
+        (x..w)
+            .find(|&x| self.buffer.get_pixel(x, y) != color)
+            .unwrap_or(w)
+    }
+
     pub fn get_pixel_at(&self, x: usize, y: usize) -> PixelColor {
         self.buffer.get_pixel(x, y).into()
     }
@@ -479,6 +610,9 @@ where
     {
         assert_ne!(from, to);
         let w = self.width();
+        if let Some(pixels) = self.buffer.pixels_mut() {
+            return flood_fill_rows(pixels, w, (x, y), from, to, fill);
+        }
         let mut queue = Vec::new();
         queue.push((x, y));
 
@@ -539,6 +673,47 @@ where
     }
 }
 
+/// [`PreparedImage::flood_fill`] on a row-major slice: the same spans, filled and reported in
+/// the same order, with each row's work done on slices.
+fn flood_fill_rows<F: AreaFiller>(
+    pixels: &mut [u8],
+    w: usize,
+    (x, y): (usize, usize),
+    from: u8,
+    to: u8,
+    mut fill: F,
+) -> F {
+    // (x, y) is a pixel, so the width is not 0.
+    let h = pixels.len() / w;
+    let mut queue = vec![(x, y)];
+    while let Some((x, y)) = queue.pop() {
+        let row = &mut pixels[y * w..(y + 1) * w];
+        // Bail early in case there is nothing to fill (`from != to`)
+        if row[x] != from {
+            continue;
+        }
+        let left = x - row[..x].iter().rev().take_while(|&&p| p == from).count();
+        let right = x + row[x + 1..].iter().take_while(|&&p| p == from).count();
+        row[left..=right].fill(to);
+        fill.update(Row { left, right, y });
+
+        /* Seed new flood-fills: the first pixel of each run of `from` next to the span */
+        let neighbours = [y.checked_sub(1), Some(y + 1).filter(|&below| below < h)];
+        for ny in neighbours.into_iter().flatten() {
+            let span = &pixels[ny * w + left..=ny * w + right];
+            let mut seeded_previous = false;
+            for (i, &p) in span.iter().enumerate() {
+                let is_from = p == from;
+                if is_from && !seeded_previous {
+                    queue.push((left + i, ny));
+                }
+                seeded_previous = is_from;
+            }
+        }
+    }
+    fill
+}
+
 impl PreparedImage<BasicImageBuffer> {
     /// Given a function with binary output, generate a searchable image
     ///
@@ -562,7 +737,12 @@ impl PreparedImage<BasicImageBuffer> {
         }
         let pixels = pixels.into_boxed_slice();
         let buffer = BasicImageBuffer { w, h, pixels };
-        PreparedImage::without_preparation(buffer)
+        // Every pixel is Black or White by construction: `without_preparation`'s check of
+        // each pixel through `get_pixel` would cost about as much as filling the buffer.
+        PreparedImage {
+            buffer,
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        }
     }
 
     /// Given a byte valued function, generate a searchable image
@@ -580,9 +760,32 @@ impl PreparedImage<BasicImageBuffer> {
                 data.push(fill(x, y));
             }
         }
-        let pixels = data.into_boxed_slice();
+        Self::threshold_in_place(w, h, data.into_boxed_slice())
+    }
+
+    /// [`prepare_from_greyscale`](Self::prepare_from_greyscale) from a row-major luma buffer
+    /// (`w * h` bytes, 0 = black), copied in one go instead of pixel by pixel.
+    ///
+    /// Returns `None` if `luma` does not hold exactly `w * h` bytes.
+    pub fn prepare_from_luma(w: usize, h: usize, luma: &[u8]) -> Option<Self> {
+        if w.checked_mul(h) != Some(luma.len()) {
+            return None;
+        }
+        Some(Self::threshold_in_place(w, h, luma.into()))
+    }
+
+    fn threshold_in_place(w: usize, h: usize, mut pixels: Box<[u8]>) -> Self {
+        if w > 0 {
+            let mut threshold = RowThreshold::new(w);
+            for (y, row) in pixels.chunks_exact_mut(w).enumerate() {
+                threshold.apply(row, y);
+            }
+        }
         let buffer = BasicImageBuffer { w, h, pixels };
-        PreparedImage::prepare(buffer)
+        PreparedImage {
+            buffer,
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        }
     }
 }
 
@@ -611,6 +814,200 @@ mod tests {
             buffer,
             cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
         }
+    }
+
+    /// Upstream's threshold, divisions and all, to check the fast one against.
+    fn upstream_threshold(w: usize, h: usize, pixels: &[u8]) -> Vec<u8> {
+        let mut out = vec![0; w * h];
+        let mut row_average = vec![0; w];
+        let (mut avg_v, mut avg_u) = (0, 0);
+        let threshold_s = cmp::max(w / 8, 1);
+        for y in 0..h {
+            row_average.fill(0);
+            for x in 0..w {
+                let (v, u) = if y % 2 == 0 {
+                    (w - 1 - x, x)
+                } else {
+                    (x, w - 1 - x)
+                };
+                avg_v = avg_v * (threshold_s - 1) / threshold_s + pixels[y * w + v] as usize;
+                avg_u = avg_u * (threshold_s - 1) / threshold_s + pixels[y * w + u] as usize;
+                row_average[v] += avg_v;
+                row_average[u] += avg_u;
+            }
+            for x in 0..w {
+                let dark =
+                    (pixels[y * w + x] as usize) < row_average[x] * (100 - 5) / (200 * threshold_s);
+                out[y * w + x] = u8::from(dark);
+            }
+        }
+        out
+    }
+
+    /// A deterministic pseudo-random byte stream (xorshift), with some flat runs and extremes.
+    fn noise(len: usize, seed: u32) -> Vec<u8> {
+        let mut state = seed.max(1);
+        (0..len)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                match (i / 97) % 4 {
+                    0 => (state >> 24) as u8,
+                    1 => 255,
+                    2 => ((state >> 24) as u8) / 4,
+                    _ => 128 + (i % 7) as u8,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_threshold_matches_upstream() {
+        for (w, h) in [
+            (1, 5),
+            (7, 3),
+            (8, 8),
+            (9, 4),
+            (63, 17),
+            (640, 48),
+            (1283, 9),
+        ] {
+            let pixels = noise(w * h, (w * 31 + h) as u32);
+            let prepared = PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+            let ours: Vec<u8> = (0..w * h)
+                .map(|i| prepared.get_pixel_at(i % w, i / w).into())
+                .collect();
+            assert_eq!(ours, upstream_threshold(w, h, &pixels), "{w}x{h}");
+            let from_luma = PreparedImage::prepare_from_luma(w, h, &pixels).expect("w * h bytes");
+            assert_eq!(from_luma.buffer.pixels, prepared.buffer.pixels, "{w}x{h}");
+            let buffer = BasicImageBuffer {
+                w,
+                h,
+                pixels: pixels.clone().into_boxed_slice(),
+            };
+            let generic = PreparedImage::prepare(buffer);
+            assert_eq!(generic.buffer.pixels, prepared.buffer.pixels, "{w}x{h}");
+        }
+    }
+
+    #[test]
+    fn plain_division_threshold_matches_upstream() {
+        // The path of images over 2^26 pixels wide, forced on small ones.
+        for (w, h) in [(5, 3), (64, 9), (333, 4)] {
+            let mut pixels = noise(w * h, w as u32);
+            let expected = upstream_threshold(w, h, &pixels);
+            let mut threshold = RowThreshold::new(w);
+            threshold.div = None;
+            for (y, row) in pixels.chunks_exact_mut(w).enumerate() {
+                threshold.apply(row, y);
+            }
+            assert_eq!(pixels, expected, "{w}x{h}");
+        }
+    }
+
+    #[test]
+    fn prepare_from_luma_needs_w_times_h_bytes() {
+        assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 5]).is_none());
+        assert!(PreparedImage::prepare_from_luma(3, 2, &[0; 7]).is_none());
+        assert!(PreparedImage::prepare_from_luma(usize::MAX, 2, &[]).is_none());
+        let empty = PreparedImage::prepare_from_luma(0, 4, &[]).expect("0 * 4 bytes");
+        assert_eq!(empty.width(), 0);
+    }
+
+    #[test]
+    fn div_by_matches_division() {
+        let divisors = (1..=300).chain([1023, 1024, 1025, 65_535, 1 << 20, (1 << 23) - 1]);
+        for d in divisors {
+            let div = DivBy::new(d);
+            let d = d as u64;
+            let edges = [0, 1, d - 1, d, d + 1, 255 * d, 256 * d - 1, (1 << 31) - 1];
+            let steps = (0..2000).map(|i| i * 7919 % (1 << 31));
+            for n in edges.into_iter().chain(steps) {
+                assert_eq!(div.div_small(n), n / d, "{n} / {d}");
+            }
+        }
+    }
+
+    /// A buffer without `pixels_mut`, so `PreparedImage` takes its per-pixel paths.
+    #[derive(Clone)]
+    struct PerPixel(BasicImageBuffer);
+
+    impl ImageBuffer for PerPixel {
+        fn width(&self) -> usize {
+            self.0.width()
+        }
+        fn height(&self) -> usize {
+            self.0.height()
+        }
+        fn get_pixel(&self, x: usize, y: usize) -> u8 {
+            self.0.get_pixel(x, y)
+        }
+        fn set_pixel(&mut self, x: usize, y: usize, val: u8) {
+            self.0.set_pixel(x, y, val)
+        }
+    }
+
+    #[test]
+    fn slice_flood_fill_matches_the_per_pixel_one() {
+        // Blobs and speckle: regions with holes, bays and single pixels, touching the edges.
+        let (w, h) = (61, 47);
+        let pixels: Vec<u8> = noise(w * h, 7)
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| u8::from(p < 90 || (i % w + i / w) % 11 < 4))
+            .collect();
+        let buffer = BasicImageBuffer {
+            w,
+            h,
+            pixels: pixels.into_boxed_slice(),
+        };
+        let cache = || LruCache::new(NonZeroUsize::new(251).unwrap());
+        let mut by_rows = PreparedImage {
+            buffer: buffer.clone(),
+            cache: cache(),
+        };
+        let mut by_pixels = PreparedImage {
+            buffer: PerPixel(buffer),
+            cache: cache(),
+        };
+        let mut fills = 0;
+        for seed in (0..w * h).step_by(13) {
+            let (x, y) = (seed % w, seed / w);
+            let to = 2 + (seed % 200) as u8;
+            let from = by_rows.buffer.get_pixel(x, y);
+            if from == to {
+                continue;
+            }
+            let mut rows_a = Vec::new();
+            let mut rows_b = Vec::new();
+            let _ = by_rows.flood_fill(x, y, from, to, |row| rows_a.push(row));
+            let _ = by_pixels.flood_fill(x, y, from, to, |row| rows_b.push(row));
+            assert_eq!(rows_a, rows_b, "fill from ({x}, {y})");
+            fills += usize::from(rows_a.len() > 1);
+        }
+        assert!(fills > 10, "the image has multi-row regions");
+        assert_eq!(by_rows.buffer.pixels, by_pixels.buffer.0.pixels);
+    }
+
+    #[test]
+    fn slice_capstone_scan_matches_the_per_pixel_one() {
+        let code = crate::test_render::code("SLICES", 2, qrcode::EcLevel::M);
+        let modules = crate::test_render::modules(&code, |_, _| None);
+        let image = crate::test_render::render(&modules, 3.0, 12.0);
+        let mut by_rows = image.clone();
+        let mut by_pixels = PreparedImage {
+            buffer: PerPixel(image.buffer.clone()),
+            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+        };
+        let a = crate::capstones_from_image(&mut by_rows);
+        let b = crate::capstones_from_image(&mut by_pixels);
+        let points = |caps: &[crate::CapStone]| -> Vec<_> {
+            caps.iter().map(|c| (c.corners, c.center)).collect()
+        };
+        assert_eq!(a.len(), 3);
+        assert_eq!(points(&a), points(&b));
+        assert_eq!(by_rows.buffer.pixels, by_pixels.buffer.0.pixels);
     }
 
     #[test]

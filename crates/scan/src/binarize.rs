@@ -28,25 +28,74 @@ impl Bitmap {
 ///
 /// The window must be larger than a finder pattern's dark core so that the inside of a
 /// large module still sees light pixels around it, yet small enough to follow shadows;
-/// 1/6 read the most of the corpus (1/4 and 1/8 read fewer). Means come from an integral image,
-/// so the cost is a few operations per pixel whatever the window size.
+/// 1/6 read the most of the corpus (1/4 and 1/8 read fewer). Window sums come from column
+/// sums over the window's rows, updated as the window slides down, and their running totals
+/// along the row, so the cost is a few operations per pixel whatever the window size.
 pub(crate) fn local_mean(image: &LumaImage) -> Option<Bitmap> {
     if !image.is_consistent() {
         return None;
     }
     let (width, height) = (image.width, image.height);
     let radius = (width.min(height) / 12).max(4);
-    let integral = Integral::new(image);
-    let mut dark = Vec::with_capacity(width * height);
-    for y in 0..height {
+    // Sums stay below 2^32: a window holds at most 255 * (2 * 682 + 1)^2 (MAX_SIDE / 12 = 682)
+    // and a row of column sums at most 8192 * 255 * 1365. Wrapping adds keep the code simple
+    // all the same.
+    let mut columns = vec![0_u32; width];
+    let mut totals = vec![0_u32; width + 1];
+    let (mut top, mut bottom) = (0, 0); // rows top..bottom are in `columns`
+    let mut dark = vec![false; width * height];
+    let rows_of_pixels = image.pixels.chunks_exact(width);
+    for (y, (row, out)) in rows_of_pixels.zip(dark.chunks_exact_mut(width)).enumerate() {
         let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(height));
-        for x in 0..width {
+        while bottom < y1 {
+            let new_row = &image.pixels[bottom * width..(bottom + 1) * width];
+            for (sum, &p) in columns.iter_mut().zip(new_row) {
+                *sum = sum.wrapping_add(u32::from(p));
+            }
+            bottom += 1;
+        }
+        while top < y0 {
+            let old_row = &image.pixels[top * width..(top + 1) * width];
+            for (sum, &p) in columns.iter_mut().zip(old_row) {
+                *sum = sum.wrapping_sub(u32::from(p));
+            }
+            top += 1;
+        }
+        let mut total = 0_u32;
+        for (running, &column) in totals[1..].iter_mut().zip(&columns) {
+            total = total.wrapping_add(column);
+            *running = total;
+        }
+        let rows = (y1 - y0) as u64;
+        // pixel < mean * (1 - margin), without division.
+        let is_dark = |pixel: u8, count: u64, sum: u32| {
+            u64::from(pixel) * count * 100 < u64::from(sum) * (100 - DARK_MARGIN_PERCENT)
+        };
+        // Columns whose window is cut by the left or right edge, then the full windows in
+        // between, whose pixel count is the same for the whole row.
+        let full = if width > 2 * radius {
+            radius..width - radius
+        } else {
+            0..0
+        };
+        for x in (0..full.start).chain(full.end..width) {
             let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(width));
-            let count = ((x1 - x0) * (y1 - y0)) as u64;
-            let sum = u64::from(integral.sum(x0, y0, x1, y1));
-            let pixel = u64::from(image.pixels[y * width + x]);
-            // pixel < mean * (1 - margin), without division.
-            dark.push(pixel * count * 100 < sum * (100 - DARK_MARGIN_PERCENT));
+            let sum = totals[x1].wrapping_sub(totals[x0]);
+            out[x] = is_dark(row[x], (x1 - x0) as u64 * rows, sum);
+        }
+        if full.is_empty() {
+            continue;
+        }
+        let count = (2 * radius + 1) as u64 * rows;
+        // The window of column x runs from totals[x - radius] to totals[x + radius + 1].
+        let ends = totals[full.start + radius + 1..].iter();
+        let starts = totals[full.start - radius..].iter();
+        for ((dark, &pixel), (&end, &start)) in out[full.clone()]
+            .iter_mut()
+            .zip(&row[full])
+            .zip(ends.zip(starts))
+        {
+            *dark = is_dark(pixel, count, end.wrapping_sub(start));
         }
     }
     Some(Bitmap {
@@ -155,67 +204,59 @@ fn block_black_points(image: &LumaImage, blocks_x: usize, blocks_y: usize) -> Ve
     points
 }
 
-/// Summed-area table with one extra zero row and column.
-///
-/// Stored as wrapping `u32`: the total of a big frame overflows, but the difference
-/// of four entries is exact modulo 2^32, and any window sum (< 2^32) is therefore exact.
-struct Integral {
-    stride: usize,
-    sums: Vec<u32>,
-}
-
-impl Integral {
-    fn new(image: &LumaImage) -> Self {
-        let stride = image.width + 1;
-        let mut sums = vec![0_u32; stride * (image.height + 1)];
-        for (y, row) in image.pixels.chunks_exact(image.width).enumerate() {
-            let mut row_sum = 0_u32;
-            for (x, &p) in row.iter().enumerate() {
-                row_sum = row_sum.wrapping_add(u32::from(p));
-                let above = sums[y * stride + x + 1];
-                sums[(y + 1) * stride + x + 1] = above.wrapping_add(row_sum);
-            }
-        }
-        Self { stride, sums }
-    }
-
-    /// Sum of pixels in columns `x0..x1`, rows `y0..y1`.
-    fn sum(&self, x0: usize, y0: usize, x1: usize, y1: usize) -> u32 {
-        let at = |x: usize, y: usize| self.sums[y * self.stride + x];
-        at(x1, y1)
-            .wrapping_sub(at(x0, y1))
-            .wrapping_sub(at(x1, y0))
-            .wrapping_add(at(x0, y0))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The local mean by its definition: every window summed pixel by pixel.
+    fn local_mean_brute_force(image: &LumaImage) -> Vec<bool> {
+        let (w, h) = (image.width, image.height);
+        let radius = (w.min(h) / 12).max(4);
+        (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+                let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
+                let window = (y0..y1).flat_map(|wy| (x0..x1).map(move |wx| wy * w + wx));
+                let sum: u64 = window.map(|j| u64::from(image.pixels[j])).sum();
+                let count = ((x1 - x0) * (y1 - y0)) as u64;
+                u64::from(image.pixels[i]) * count * 100 < sum * (100 - DARK_MARGIN_PERCENT)
+            })
+            .collect()
+    }
+
     #[test]
-    fn integral_sums_match_brute_force() {
-        let pixels: Vec<u8> = (0..35_u32).map(|i| (i * 37 % 256) as u8).collect();
-        let image = LumaImage::new(7, 5, pixels.clone()).expect("valid");
-        let integral = Integral::new(&image);
-        let brute = |x0: usize, y0: usize, x1: usize, y1: usize| -> u32 {
-            (y0..y1)
-                .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-                .map(|(x, y)| u32::from(pixels[y * 7 + x]))
-                .sum()
-        };
-        for (x0, y0, x1, y1) in [(0, 0, 7, 5), (1, 2, 4, 5), (3, 3, 4, 4), (2, 0, 2, 5)] {
-            assert_eq!(integral.sum(x0, y0, x1, y1), brute(x0, y0, x1, y1));
+    fn local_mean_matches_its_definition() {
+        let mut state = 0x9e37_79b9_u32;
+        for (w, h) in [(1, 1), (7, 5), (9, 30), (64, 48), (130, 97)] {
+            let pixels = (0..w * h)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 17;
+                    state ^= state << 5;
+                    // Light paper with noise and dark blobs, so both outcomes occur.
+                    if (i / 5 + i / w) % 7 == 0 {
+                        (state % 60) as u8
+                    } else {
+                        180 + (state % 70) as u8
+                    }
+                })
+                .collect();
+            let image = LumaImage::new(w, h, pixels).expect("valid");
+            let bitmap = local_mean(&image).expect("consistent");
+            assert_eq!(bitmap.dark, local_mean_brute_force(&image), "{w}x{h}");
         }
     }
 
     #[test]
-    fn window_sums_survive_wrapping_totals() {
-        // 8192 × 2200 white pixels total > 2^32, yet local sums stay exact.
-        let (w, h) = (8192, 2200);
-        let image = LumaImage::new(w, h, vec![255; w * h]).expect("valid");
-        let integral = Integral::new(&image);
-        assert_eq!(integral.sum(w - 10, h - 10, w, h), 100 * 255);
+    fn window_sums_of_a_white_frame_of_the_largest_width_stay_exact() {
+        // Running totals along a row of the widest frame reach 8192 * 255 * (2r + 1).
+        let (w, h) = (crate::MAX_SIDE, 400);
+        let mut pixels = vec![255; w * h];
+        pixels[200 * w + w - 1] = 0;
+        let bitmap = local_mean(&LumaImage::new(w, h, pixels).expect("valid")).expect("valid");
+        assert!(bitmap.is_dark(w - 1, 200));
+        assert_eq!(bitmap.dark.iter().filter(|&&d| d).count(), 1);
     }
 
     #[test]

@@ -66,10 +66,11 @@ pub fn decode_catching_panics(image: &LumaImage) -> Result<Vec<Decoded>, ScanErr
 
 /// One rqrr pass with rqrr's own row-wise threshold; finds dark-on-light codes only.
 pub(crate) fn read_with_rqrr_threshold(image: &LumaImage) -> Vec<Decoded> {
-    let width = image.width;
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(width, image.height, |x, y| {
-        image.pixels[y * width + x]
-    });
+    let Some(mut prepared) =
+        rqrr::PreparedImage::prepare_from_luma(image.width, image.height, &image.pixels)
+    else {
+        return Vec::new();
+    };
     keep_decodable(prepared.detect_grids())
 }
 

@@ -99,6 +99,10 @@ fn checked_area(width: usize, height: usize) -> Result<usize, ScanError> {
 /// BT.601 luma (0.299 R + 0.587 G + 0.114 B) in 8.8 fixed point, then alpha over white.
 fn rgba_to_luma(r: u8, g: u8, b: u8, a: u8) -> u8 {
     let y = (77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8;
+    if a == u8::MAX {
+        // Camera frames are opaque: skip the division by 255 (same result, y <= 255).
+        return y as u8;
+    }
     let a = u32::from(a);
     let over_white = (y * a + 255 * (255 - a) + 127) / 255;
     // Both terms are bounded by 255, so the narrowing is lossless.
@@ -138,6 +142,25 @@ mod tests {
         let img = LumaImage::from_rgba(6, 1, &rgba).expect("valid rgba");
         // 8.8 weights: pure green is 255 * 150 / 256 ≈ 149.4.
         assert_eq!(img.pixels, vec![0, 255, 77, 149, 29, 255]);
+    }
+
+    #[test]
+    fn opaque_shortcut_matches_compositing_over_white() {
+        for (r, g, b) in (0..=255_u8)
+            .step_by(5)
+            .flat_map(|v| [(v, v, v), (v, 255 - v, v / 2)])
+        {
+            let y = (77 * u32::from(r) + 150 * u32::from(g) + 29 * u32::from(b) + 128) >> 8;
+            // Alpha 255 over white: (y * 255 + 255 * 0 + 127) / 255.
+            let composited = (y * 255 + 127) / 255;
+            assert_eq!(
+                u32::from(rgba_to_luma(r, g, b, 255)),
+                composited,
+                "{r} {g} {b}"
+            );
+        }
+        // Nearly opaque still composites: a black pixel at alpha 254 is not quite black.
+        assert_eq!(rgba_to_luma(0, 0, 0, 254), 1);
     }
 
     #[test]
