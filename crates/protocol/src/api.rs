@@ -421,6 +421,13 @@ pub struct RevokedVenue {
     pub revoked_at: i64,
 }
 
+/// Answer to POST /v1/admin/venues/bulk: the venues registered, in the file's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RegisteredVenues {
+    pub venues: Vec<RegisteredVenue>,
+}
+
 /// The one error body shape.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

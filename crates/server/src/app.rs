@@ -115,6 +115,11 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/stats/venues", get(routes::stats::venues))
         .route("/trace", get(routes::trace::trace))
         .route("/venues", post(routes::venues::register))
+        .route(
+            "/admin/venues/bulk",
+            post(routes::venues::register_bulk)
+                .layer(DefaultBodyLimit::max(routes::units::MAX_UNITS_CSV_BYTES)),
+        )
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(
             "/venues/{short_code}/poster.svg",

@@ -7,9 +7,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
-    ClientConfig, IssuedToken, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue, RevokedVenue,
-    TokenList, TokenRequest, TraceReport, UnitImport, UnitList, VenueActivityReport, VenueLookup,
-    VenueRegistration,
+    ClientConfig, IssuedToken, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue,
+    RegisteredVenues, RevokedVenue, TokenList, TokenRequest, TraceReport, UnitImport, UnitList,
+    VenueActivityReport, VenueLookup, VenueRegistration,
 };
 
 /// The document, as the server serves it at `/v1/openapi.json`.
@@ -31,6 +31,7 @@ fn generated() -> Map<String, Value> {
     add::<ClientConfig>(&mut generator);
     add::<VenueRegistration>(&mut generator);
     add::<RegisteredVenue>(&mut generator);
+    add::<RegisteredVenues>(&mut generator);
     add::<KeySet>(&mut generator);
     add::<ProgrammeStatus>(&mut generator);
     add::<RevokedVenue>(&mut generator);

@@ -249,3 +249,113 @@ async fn every_role_acts_within_its_scope() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn venues_register_in_bulk_from_csv_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vaora.sqlite");
+    let store = store::open(path.to_str().expect("utf-8 path"))
+        .await
+        .expect("open");
+    let app = router(
+        AppState::new(
+            store.clone(),
+            VenueSigner::generate(),
+            ADMIN,
+            "http://vaora.test",
+        ),
+        None,
+    );
+    let units =
+        "code,name,type,parent\n01,Hà Nội,thành phố,\n10477,Xã Đồng Tâm,xã,01\n02,Hà Giang,tỉnh,\n";
+    let import = Request::post("/v1/admin/units")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+        .body(Body::from(units))
+        .expect("request");
+    assert_eq!(
+        app.clone().oneshot(import).await.expect("answer").status(),
+        StatusCode::OK
+    );
+    let bulk = |csv: &str, token: &str| {
+        Request::post("/v1/admin/venues/bulk")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(csv.to_owned()))
+            .expect("request")
+    };
+    let send = |request: Request<Body>| {
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request).await.expect("answer");
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (
+                status,
+                serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+            )
+        }
+    };
+    // One bad row (an unknown unit on line 3): nothing is registered.
+    let (status, error) = send(bulk(
+        "name,unit_code\nChợ Đồng Tâm,10477\nTrạm y tế,55555\n",
+        ADMIN,
+    ))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("line 3:")),
+        "{error}"
+    );
+    assert_eq!(store.first_venue().await.expect("read"), None);
+
+    let csv = "name,unit_code\nChợ Đồng Tâm,10477\n\"Trường Tiểu học, cơ sở 2\",10477\nBến xe,02\n";
+    let (status, registered) = send(bulk(csv, ADMIN)).await;
+    assert_eq!(status, StatusCode::CREATED, "{registered}");
+    let names: Vec<&str> = registered["venues"]
+        .as_array()
+        .expect("venues")
+        .iter()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Chợ Đồng Tâm", "Trường Tiểu học, cơ sở 2", "Bến xe"]
+    );
+    assert!(registered["venues"][0]["poster_url"]
+        .as_str()
+        .is_some_and(|url| url.starts_with("http://vaora.test/c#")));
+
+    // An officer's file may only hold venues of their unit.
+    let officer = issue(
+        &app,
+        json!({ "role": "officer", "label": "UBND xã Đồng Tâm", "unit_code": "10477" }),
+    )
+    .await;
+    let (status, _) = send(bulk(
+        "name,unit_code\nChợ phiên,10477\nBến xe 2,02\n",
+        &officer,
+    ))
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "line 3 is outside the officer's unit"
+    );
+    assert_eq!(
+        send(bulk("name,unit_code\nChợ phiên,10477\n", &officer))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        send(bulk("id,name\n1,x\n", ADMIN)).await.0,
+        StatusCode::BAD_REQUEST
+    );
+}

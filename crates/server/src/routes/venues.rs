@@ -8,13 +8,13 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use vaora_protocol::api::{
-    error_code, KeyStatus, RegisteredVenue, Role, VenueLookup, VenueRegistration,
+    error_code, KeyStatus, RegisteredVenue, RegisteredVenues, Role, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
 use crate::app::AppState;
-use crate::auth::principal;
+use crate::auth::{principal, Principal};
 use crate::error::{ApiFailure, ApiJson};
 use crate::seed;
 use crate::store::VenueRow;
@@ -48,7 +48,8 @@ async fn find(state: &AppState, raw: &str) -> Result<VenueRow, ApiFailure> {
     Ok(venue)
 }
 
-/// Registers a venue (administrators only): picks its id and short code and signs its code.
+/// Registers a venue (administrators anywhere, officers in their unit): picks its id and short
+/// code and signs its code.
 pub async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -56,6 +57,67 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<RegisteredVenue>), ApiFailure> {
     let caller = principal(&state, &headers).await?;
     caller.require(&[Role::Admin, Role::Officer])?;
+    signing_key_usable(&state)?;
+    let request = checked(&state, &caller, request).await?;
+    Ok((StatusCode::CREATED, Json(create(&state, request).await?)))
+}
+
+/// Most venues in one bulk registration.
+pub const BULK_MAX_VENUES: usize = 5_000;
+
+/// Registers many venues from a CSV (`name,unit_code`): every row is checked first, and a file
+/// with any bad row registers nothing and names the line.
+pub async fn register_bulk(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<(StatusCode, Json<RegisteredVenues>), ApiFailure> {
+    let caller = principal(&state, &headers).await?;
+    caller.require(&[Role::Admin, Role::Officer])?;
+    signing_key_usable(&state)?;
+    let bad_file =
+        |why: String| ApiFailure::new(StatusCode::BAD_REQUEST, error_code::VALIDATION_FAILED, why);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(body.as_bytes());
+    let headers_row = reader
+        .headers()
+        .map_err(|err| bad_file(format!("header: {err}")))?
+        .iter()
+        .collect::<Vec<_>>()
+        .join(",");
+    if headers_row != "name,unit_code" {
+        return Err(bad_file(format!(
+            "the header must be `name,unit_code`, not `{headers_row}`"
+        )));
+    }
+    let mut requests = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 2;
+        let record = record.map_err(|err| bad_file(format!("line {line}: {err}")))?;
+        if requests.len() == BULK_MAX_VENUES {
+            return Err(bad_file(format!("more than {BULK_MAX_VENUES} venues")));
+        }
+        let request = VenueRegistration {
+            name: record.get(0).unwrap_or_default().to_owned(),
+            unit_code: record.get(1).unwrap_or_default().to_owned(),
+        };
+        let request = checked(&state, &caller, request)
+            .await
+            .map_err(|failure| bad_file(format!("line {line}: {}", failure.0.message)))?;
+        requests.push(request);
+    }
+    if requests.is_empty() {
+        return Err(bad_file("the file has no venues".into()));
+    }
+    let mut venues = Vec::with_capacity(requests.len());
+    for request in requests {
+        venues.push(create(&state, request).await?);
+    }
+    Ok((StatusCode::CREATED, Json(RegisteredVenues { venues })))
+}
+
+fn signing_key_usable(state: &AppState) -> Result<(), ApiFailure> {
     if state.trust.snapshot().status_of(state.signer.key_id()) == Some(KeyStatus::Revoked) {
         return Err(ApiFailure::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -63,6 +125,15 @@ pub async fn register(
             "this server's signing key is revoked: restart it with a new key to register venues",
         ));
     }
+    Ok(())
+}
+
+/// The registration normalised, in a known unit (once units are loaded), within the caller's.
+async fn checked(
+    state: &AppState,
+    caller: &Principal,
+    request: VenueRegistration,
+) -> Result<VenueRegistration, ApiFailure> {
     let request = request.normalized().map_err(|problem| {
         ApiFailure::new(
             StatusCode::BAD_REQUEST,
@@ -70,7 +141,6 @@ pub async fn register(
             problem,
         )
     })?;
-    // Once units are loaded, a venue must be in one of them.
     if state.store.unit_count().await? > 0
         && state.store.unit(request.unit_code.clone()).await?.is_none()
     {
@@ -80,8 +150,14 @@ pub async fn register(
             "unit_code names no administrative unit",
         ));
     }
-    // Officers register venues in their own unit and below it.
-    caller.require_unit(&state, &request.unit_code).await?;
+    caller.require_unit(state, &request.unit_code).await?;
+    Ok(request)
+}
+
+async fn create(
+    state: &AppState,
+    request: VenueRegistration,
+) -> Result<RegisteredVenue, ApiFailure> {
     let venue = seed::register_venue(
         &state.store,
         &state.signer,
@@ -90,17 +166,14 @@ pub async fn register(
     )
     .await?;
     let poster_url = venue_code::poster_url(&state.public_url, &venue.venue_code);
-    Ok((
-        StatusCode::CREATED,
-        Json(RegisteredVenue {
-            venue_id: venue.id,
-            name: venue.name,
-            unit_code: venue.unit_code,
-            short_code: venue.short_code,
-            venue_code: venue.venue_code,
-            poster_url,
-        }),
-    ))
+    Ok(RegisteredVenue {
+        venue_id: venue.id,
+        name: venue.name,
+        unit_code: venue.unit_code,
+        short_code: venue.short_code,
+        venue_code: venue.venue_code,
+        poster_url,
+    })
 }
 
 /// Public venue data including its signed code, which the page verifies itself.
