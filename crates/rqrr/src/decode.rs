@@ -215,16 +215,31 @@ where
         written: 0,
     };
     let mut eci = None;
+    // Set by an FNC1 mode indicator (GS1 or AIM application data): from then on, `%` in
+    // alphanumeric segments stands for the GS separator and `%%` for `%`.
+    let mut fnc1 = false;
     while ds.bits_remaining() >= 4 {
         let start = writer.written;
         let mode = match ds.take_bits(4) {
             0 => break,
             1 => decode_numeric(meta, &mut ds, &mut writer).map(|()| Mode::Numeric),
-            2 => decode_alpha(meta, &mut ds, &mut writer).map(|()| Mode::Alphanumeric),
+            2 => decode_alpha(meta, &mut ds, &mut writer, fnc1).map(|()| Mode::Alphanumeric),
             4 => decode_byte(meta, &mut ds, &mut writer).map(|()| Mode::Byte),
             8 => decode_kanji(meta, &mut ds, &mut writer).map(|()| Mode::Kanji),
             7 => {
                 eci = Some(decode_eci(&mut ds)?);
+                continue;
+            }
+            // FNC1 in first position (GS1): a flag only, no data of its own.
+            5 => {
+                fnc1 = true;
+                continue;
+            }
+            // FNC1 in second position: an 8-bit application indicator follows. It says
+            // which industry's rules the data follows and is not part of the data.
+            9 => {
+                ds.take_bits_checked(8)?;
+                fnc1 = true;
                 continue;
             }
             _ => Err(DeQRError::UnknownDataType),
@@ -336,7 +351,12 @@ where
     Ok(())
 }
 
-fn decode_alpha<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
+fn decode_alpha<W>(
+    meta: &MetaData,
+    ds: &mut CorrectedDataStream,
+    mut writer: W,
+    fnc1: bool,
+) -> DeQRResult<()>
 where
     W: Write,
 {
@@ -347,21 +367,42 @@ where
     };
     let mut count = ds.take_bits_checked(nbits)?;
     let mut buf = [0; 2];
+    // Under FNC1 a `%%` pair may straddle two tuples, so the segment is collected first.
+    let mut text = Vec::with_capacity(count);
 
     while count >= 2 {
         alpha_tuple(&mut buf, ds, 11, 2)?;
-        writer.write_all(&buf[..]).map_err(|_| DeQRError::IoError)?;
+        text.extend_from_slice(&buf);
         count -= 2;
     }
 
     if count == 1 {
         alpha_tuple(&mut buf, ds, 6, 1)?;
-        writer
-            .write_all(&buf[..1])
-            .map_err(|_| DeQRError::IoError)?;
+        text.push(buf[0]);
     }
 
-    Ok(())
+    if fnc1 {
+        text = fnc1_separators(&text);
+    }
+    writer.write_all(&text).map_err(|_| DeQRError::IoError)
+}
+
+/// ISO/IEC 18004 FNC1 modes: after an FNC1 mode indicator an alphanumeric `%` encodes the
+/// field separator, transmitted as GS (0x1D), and `%%` a literal `%`.
+fn fnc1_separators(text: &[u8]) -> Vec<u8> {
+    const GS: u8 = 0x1d;
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.iter().copied().peekable();
+    while let Some(c) = chars.next() {
+        if c != b'%' {
+            out.push(c);
+        } else if chars.next_if_eq(&b'%').is_some() {
+            out.push(b'%');
+        } else {
+            out.push(GS);
+        }
+    }
+    out
 }
 
 fn alpha_tuple(

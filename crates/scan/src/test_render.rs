@@ -20,6 +20,17 @@ pub fn shift_jis_code(bytes: &[u8]) -> QrCode {
     QrCode::with_bits(bits, EcLevel::M).expect("fits")
 }
 
+/// A GS1 code: FNC1 in first position, then GS1 element strings as numeric and alphanumeric
+/// segments (`%` in `alphanumeric` is the field separator).
+pub fn gs1_code(numeric: &[u8], alphanumeric: &[u8]) -> QrCode {
+    let mut bits = Bits::new(Version::Normal(3));
+    bits.push_fnc1_first_position().expect("fits");
+    bits.push_numeric_data(numeric).expect("fits");
+    bits.push_alphanumeric_data(alphanumeric).expect("fits");
+    bits.push_terminator(EcLevel::M).expect("fits");
+    QrCode::with_bits(bits, EcLevel::M).expect("fits")
+}
+
 /// One code with a quiet zone; `invert` draws light modules on a dark background.
 pub fn render(code: &QrCode, invert: bool) -> LumaImage {
     let side = (code.width() + 2 * QUIET_MODULES) * MODULE_PX;
