@@ -18,13 +18,39 @@ pub(crate) const UPSCALE_BELOW_SIDE: usize = 1000;
 ///    dark-on-light, then the same bitmap inverted.
 /// 3. Block (hybrid) binarisation, whose fixed 40-px window follows small codes in big
 ///    frames and keeps flat regions clean; dark-on-light, then inverted.
-/// 4. Photos with a short side below [`UPSCALE_BELOW_SIDE`]: all of the above at 2×.
+/// 4. Photos with a short side below [`UPSCALE_BELOW_SIDE`]: all of the above at 2×
+///    (bilinear), then passes 1–2 on a bicubic 2× copy, whose steeper edges keep the
+///    modules of a blurred small photo that every other pass loses.
 pub(crate) fn decode_first_hit(image: &LumaImage) -> Vec<Decoded> {
     let found = every_pass(image);
     if !found.is_empty() || image.width.min(image.height) >= UPSCALE_BELOW_SIDE {
         return found;
     }
-    every_pass(&image.upscaled_2x())
+    let found = every_pass(&image.upscaled_2x());
+    if !found.is_empty() {
+        return found;
+    }
+    sharp_passes(&image.sharp_upscaled_2x())
+}
+
+/// Passes 1–2 (without block binarisation) on a bicubic 2× copy: see [`decode_first_hit`].
+fn sharp_passes(sharp: &LumaImage) -> Vec<Decoded> {
+    let found = read_with_rqrr_threshold(sharp);
+    if !found.is_empty() {
+        return found;
+    }
+    let found = read_with_rqrr_threshold(&sharp.inverted());
+    if !found.is_empty() {
+        return found;
+    }
+    let Some(bitmap) = binarize::local_mean(sharp) else {
+        return Vec::new();
+    };
+    let found = read_bitmap(&bitmap, false);
+    if !found.is_empty() {
+        return found;
+    }
+    read_bitmap(&bitmap, true)
 }
 
 /// The passes a live camera rotates through, one per frame, after rqrr's own threshold.
@@ -84,7 +110,7 @@ fn every_pass(image: &LumaImage) -> Vec<Decoded> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_render::{render, text_code};
+    use crate::test_render::{render, soft_photo, text_code};
 
     /// A rendered code re-lit: black ink reflects a little (40), then each pixel is
     /// scaled by `light(x, y)` in 0..=1.
@@ -182,6 +208,22 @@ mod tests {
                 "frame {frame}"
             );
         }
+    }
+
+    #[test]
+    fn blurred_small_code_needs_the_bicubic_passes() {
+        // 2.4-px modules under a Gaussian blur of σ = 1 px, as in a low-resolution photo taken
+        // slightly out of focus: the bilinear 2× copy loses the thin modules, the bicubic one
+        // keeps them.
+        let text = "UI office hours signup http://www.corp.google.com/sparrow/ui_office_hours/";
+        let photo = soft_photo(&render(&text_code(text), false), 0.6, 1.0);
+        assert!(photo.width < UPSCALE_BELOW_SIDE);
+        assert!(every_pass(&photo).is_empty(), "1× misses it");
+        assert!(
+            every_pass(&photo.upscaled_2x()).is_empty(),
+            "bilinear 2× misses it"
+        );
+        assert_eq!(texts(&decode_first_hit(&photo)), [text]);
     }
 
     #[test]
