@@ -6,6 +6,8 @@ use crate::gf::{GaloisField, GF16, GF256};
 use crate::version_db::{RSParameters, VERSION_DATA_BASE};
 use crate::{BitGrid, DeQRError, DeQRResult};
 
+mod model1;
+
 pub const MAX_PAYLOAD_SIZE: usize = 8896;
 
 /// Version of a QR Code which determines its size
@@ -171,9 +173,11 @@ where
 /// read the right way round.
 fn corrected_stream(code: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
     fn _decode(c: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
-        let (meta, raw) = get_raw(c, true)?;
-        let stream = codestream_ecc(&meta, raw)?;
-        Ok((meta, stream))
+        let model2 =
+            get_raw(c, true).and_then(|(meta, raw)| Ok((meta, codestream_ecc(&meta, raw)?)));
+        // Not a Model 2 code: perhaps the original QR Code, Model 1. Its errors are not
+        // reported; a grid that is neither fails as it always did.
+        model2.or_else(|error| model1::corrected_stream(c).map_err(|_| error))
     }
     match _decode(code) {
         Ok((meta, stream)) => Ok((meta, stream)),
@@ -516,11 +520,18 @@ fn codestream_ecc(meta: &MetaData, ds: RawData) -> DeQRResult<CorrectedDataStrea
     Ok(out)
 }
 
+/// Length of the polynomials of the error correction: enough for the 68 error correction
+/// codewords per block of Model 1 (Model 2 has at most 30).
+const POLY_LEN: usize = 72;
+
 fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
     assert!(ecc.bs > ecc.dw);
 
     let npar = ecc.bs - ecc.dw;
-    let mut sigma_deriv = [GF256::ZERO; 64];
+    if npar > POLY_LEN {
+        return Err(DeQRError::DataEcc);
+    }
+    let mut sigma_deriv = [GF256::ZERO; POLY_LEN];
 
     // Calculate syndromes. If all 0 there is nothing to do.
     let s = match block_syndromes(&block[..ecc.bs], npar) {
@@ -530,7 +541,7 @@ fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
 
     let sigma = berlekamp_massey(&s, npar);
     /* Compute derivative of sigma */
-    for i in (1..64).step_by(2) {
+    for i in (1..POLY_LEN).step_by(2) {
         sigma_deriv[i - 1] = sigma[i];
     }
 
@@ -561,9 +572,9 @@ fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
  *
  * Generator polynomial for GF(2^8) is x^8 + x^4 + x^3 + x^2 + 1
  */
-fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; 64], [GF256; 64]> {
+fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; POLY_LEN], [GF256; POLY_LEN]> {
     let mut nonzero: bool = false;
-    let mut s = [GF256::ZERO; 64];
+    let mut s = [GF256::ZERO; POLY_LEN];
 
     #[allow(clippy::needless_range_loop)]
     for i in 0..npar {
@@ -582,7 +593,7 @@ fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; 64], [GF256; 64]
     }
 }
 
-fn poly_eval<G>(s: &[G; 64], x: G) -> G
+fn poly_eval<G>(s: &[G; POLY_LEN], x: G) -> G
 where
     G: GaloisField,
 {
@@ -590,15 +601,15 @@ where
     let mut x_pow = G::ONE;
 
     #[allow(clippy::needless_range_loop)]
-    for i in 0..64 {
+    for i in 0..POLY_LEN {
         sum += s[i] * x_pow;
         x_pow *= x;
     }
     sum
 }
 
-fn eloc_poly(s: &[GF256; 64], sigma: &[GF256; 64], npar: usize) -> [GF256; 64] {
-    let mut omega = [GF256::ZERO; 64];
+fn eloc_poly(s: &[GF256; POLY_LEN], sigma: &[GF256; POLY_LEN], npar: usize) -> [GF256; POLY_LEN] {
+    let mut omega = [GF256::ZERO; POLY_LEN];
     for i in 0..npar {
         let a = sigma[i];
         for j in 0..(npar - i) {
@@ -611,13 +622,13 @@ fn eloc_poly(s: &[GF256; 64], sigma: &[GF256; 64], npar: usize) -> [GF256; 64] {
 /* ***********************************************************************
  * Berlekamp-Massey algorithm for finding error locator polynomials.
  */
-fn berlekamp_massey<G>(s: &[G; 64], n: usize) -> [G; 64]
+fn berlekamp_massey<G>(s: &[G; POLY_LEN], n: usize) -> [G; POLY_LEN]
 where
     G: GaloisField,
 {
-    let mut ts: [G; 64] = [G::ZERO; 64];
-    let mut cs: [G; 64] = [G::ZERO; 64];
-    let mut bs: [G; 64] = [G::ZERO; 64];
+    let mut ts: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
+    let mut cs: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
+    let mut bs: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
     let mut l: usize = 0;
     let mut m: usize = 1;
     let mut b = G::ONE;
@@ -654,7 +665,7 @@ where
 /* ***********************************************************************
  * Polynomial operations
  */
-fn poly_add<G>(dst: &mut [G; 64], src: &[G; 64], c: G, shift: usize)
+fn poly_add<G>(dst: &mut [G; POLY_LEN], src: &[G; POLY_LEN], c: G, shift: usize)
 where
     G: GaloisField,
 {
@@ -663,9 +674,9 @@ where
     }
 
     #[allow(clippy::needless_range_loop)]
-    for i in 0..64 {
+    for i in 0..POLY_LEN {
         let p = i + shift;
-        if p >= 64 {
+        if p >= POLY_LEN {
             break;
         }
         let v = src[i];
@@ -821,28 +832,18 @@ fn correct_format(mut word: u16) -> DeQRResult<u16> {
 }
 
 fn read_format(code: &dyn BitGrid) -> DeQRResult<MetaData> {
-    let mut format = 0;
+    read_format_masked(code, FORMAT_MASK)
+}
 
-    // Try first location
-    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
-    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
-    for i in (0..15).rev() {
-        format = (format << 1) | code.bit(YS[i], XS[i]) as u16;
-    }
-    format ^= 0x5412;
+/// The XOR mask of Model 2 format information (ISO/IEC 18004 7.9.1).
+const FORMAT_MASK: u16 = 0x5412;
 
-    // Check format, try other location if needed
-    let verified_format = correct_format(format).or_else(|_| {
-        let mut format = 0;
-        for i in 0..7 {
-            format = (format << 1) | code.bit(code.size() - 1 - i, 8) as u16;
-        }
-        for i in 0..8 {
-            format = (format << 1) | code.bit(8, code.size() - 8 + i) as u16;
-        }
-        format ^= 0x5412;
-        correct_format(format)
-    })?;
+/// Reads the format information, either copy, unmasked with `mask`.
+fn read_format_masked(code: &dyn BitGrid, mask: u16) -> DeQRResult<MetaData> {
+    // Check the first copy, then the other if needed.
+    let [first, second] = format_copies(code);
+    let verified_format =
+        correct_format(first ^ mask).or_else(|_| correct_format(second ^ mask))?;
 
     let fdata = verified_format >> 10;
     let ecc_level = fdata >> 3;
@@ -855,13 +856,32 @@ fn read_format(code: &dyn BitGrid) -> DeQRResult<MetaData> {
         mask,
     })
 }
+/// The two copies of the format information as they are in the grid, still masked: beside
+/// the top-left finder, and split between the bottom-left and top-right finders.
+fn format_copies(code: &dyn BitGrid) -> [u16; 2] {
+    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
+    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
+    let mut first = 0;
+    for i in (0..15).rev() {
+        first = (first << 1) | code.bit(YS[i], XS[i]) as u16;
+    }
+    let mut second = 0;
+    for i in 0..7 {
+        second = (second << 1) | code.bit(code.size() - 1 - i, 8) as u16;
+    }
+    for i in 0..8 {
+        second = (second << 1) | code.bit(8, code.size() - 8 + i) as u16;
+    }
+    [first, second]
+}
+
 /* ***********************************************************************
  * Format value error correction
  *
  * Generator polynomial for GF(2^4) is x^4 + x + 1
  */
-fn format_syndromes(u: u16) -> Result<[GF16; 64], [GF16; 64]> {
-    let mut result = [GF16(0); 64];
+fn format_syndromes(u: u16) -> Result<[GF16; POLY_LEN], [GF16; POLY_LEN]> {
+    let mut result = [GF16(0); POLY_LEN];
     let mut nonzero = false;
 
     #[allow(clippy::needless_range_loop)]
@@ -1042,7 +1062,7 @@ mod tests {
     /// Systematic Reed-Solomon encode, producing the `npar` error correction
     /// codewords that follow `data` in a block. Uses the same generator roots
     /// (alpha^0 .. alpha^(npar - 1)) that `block_syndromes` evaluates at.
-    fn rs_encode(data: &[u8], npar: usize) -> Vec<u8> {
+    pub(super) fn rs_encode(data: &[u8], npar: usize) -> Vec<u8> {
         let mut gen = vec![GF256::ONE];
         for i in 0..npar {
             let root = GF256::GENERATOR.pow(i);
