@@ -1,5 +1,5 @@
-//! QR Code Model 1, the original QR Code (ISO/IEC 18004:2000 Annex M), superseded by Model 2
-//! in 1997 but still found on old prints. Detection is the same (finder patterns, timing
+//! QR Code Model 1, the original QR Code (ISO/IEC 18004:2000 Annex M), long superseded by
+//! Model 2 but still found on old prints. Detection is the same (finder patterns, timing
 //! patterns, sizes 21–73 for versions 1–14; no alignment patterns); what differs is read here:
 //! the format information's mask, the codeword placement and the error correction blocks.
 //! The data bit stream is Model 2's after four leading zero bits.
@@ -52,10 +52,10 @@ pub(super) fn corrected_stream(code: &dyn BitGrid) -> DeQRResult<(MetaData, Corr
     {
         return Err(DeQRError::FormatEcc);
     }
-    if meta.version.0 > MAX_VERSION {
+    let Some(levels) = meta.version.0.checked_sub(1).and_then(|i| BLOCKS.get(i)) else {
         return Err(DeQRError::InvalidVersion);
-    }
-    let (blocks, ecc, data) = BLOCKS[meta.version.0 - 1][meta.ecc_level as usize];
+    };
+    let (blocks, ecc, data) = levels[usize::from(meta.ecc_level & 3)];
     let mut codewords = codewords(code, meta.mask);
     if codewords.len() < blocks * (ecc + data) {
         return Err(DeQRError::InvalidVersion);
