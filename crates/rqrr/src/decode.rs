@@ -6,6 +6,7 @@ use crate::gf::{GaloisField, GF16, GF256};
 use crate::version_db::{RSParameters, VERSION_DATA_BASE};
 use crate::{BitGrid, DeQRError, DeQRResult};
 
+#[cfg(feature = "model1")]
 mod model1;
 
 pub const MAX_PAYLOAD_SIZE: usize = 8896;
@@ -177,7 +178,9 @@ fn corrected_stream(code: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataSt
             get_raw(c, true).and_then(|(meta, raw)| Ok((meta, codestream_ecc(&meta, raw)?)));
         // Not a Model 2 code: perhaps the original QR Code, Model 1. Its errors are not
         // reported; a grid that is neither fails as it always did.
-        model2.or_else(|error| model1::corrected_stream(c).map_err(|_| error))
+        #[cfg(feature = "model1")]
+        let model2 = model2.or_else(|error| model1::corrected_stream(c).map_err(|_| error));
+        model2
     }
     match _decode(code) {
         Ok((meta, stream)) => Ok((meta, stream)),
@@ -522,7 +525,7 @@ fn codestream_ecc(meta: &MetaData, ds: RawData) -> DeQRResult<CorrectedDataStrea
 
 /// Length of the polynomials of the error correction: enough for the 68 error correction
 /// codewords per block of Model 1 (Model 2 has at most 30).
-const POLY_LEN: usize = 72;
+const POLY_LEN: usize = if cfg!(feature = "model1") { 72 } else { 64 };
 
 fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
     assert!(ecc.bs > ecc.dw);
