@@ -6,6 +6,9 @@ use crate::gf::{GaloisField, GF16, GF256};
 use crate::version_db::{RSParameters, VERSION_DATA_BASE};
 use crate::{BitGrid, DeQRError, DeQRResult};
 
+#[cfg(feature = "model1")]
+mod model1;
+
 pub const MAX_PAYLOAD_SIZE: usize = 8896;
 
 /// Version of a QR Code which determines its size
@@ -171,9 +174,13 @@ where
 /// read the right way round.
 fn corrected_stream(code: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
     fn _decode(c: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
-        let (meta, raw) = get_raw(c, true)?;
-        let stream = codestream_ecc(&meta, raw)?;
-        Ok((meta, stream))
+        let model2 =
+            get_raw(c, true).and_then(|(meta, raw)| Ok((meta, codestream_ecc(&meta, raw)?)));
+        // Not a Model 2 code: perhaps the original QR Code, Model 1. Its errors are not
+        // reported; a grid that is neither fails as it always did.
+        #[cfg(feature = "model1")]
+        let model2 = model2.or_else(|error| model1::corrected_stream(c).map_err(|_| error));
+        model2
     }
     match _decode(code) {
         Ok((meta, stream)) => Ok((meta, stream)),
@@ -215,16 +222,31 @@ where
         written: 0,
     };
     let mut eci = None;
+    // Set by an FNC1 mode indicator (GS1 or AIM application data): from then on, `%` in
+    // alphanumeric segments stands for the GS separator and `%%` for `%`.
+    let mut fnc1 = false;
     while ds.bits_remaining() >= 4 {
         let start = writer.written;
         let mode = match ds.take_bits(4) {
             0 => break,
             1 => decode_numeric(meta, &mut ds, &mut writer).map(|()| Mode::Numeric),
-            2 => decode_alpha(meta, &mut ds, &mut writer).map(|()| Mode::Alphanumeric),
+            2 => decode_alpha(meta, &mut ds, &mut writer, fnc1).map(|()| Mode::Alphanumeric),
             4 => decode_byte(meta, &mut ds, &mut writer).map(|()| Mode::Byte),
             8 => decode_kanji(meta, &mut ds, &mut writer).map(|()| Mode::Kanji),
             7 => {
                 eci = Some(decode_eci(&mut ds)?);
+                continue;
+            }
+            // FNC1 in first position (GS1): a flag only, no data of its own.
+            5 => {
+                fnc1 = true;
+                continue;
+            }
+            // FNC1 in second position: an 8-bit application indicator follows. It says
+            // which industry's rules the data follows and is not part of the data.
+            9 => {
+                ds.take_bits_checked(8)?;
+                fnc1 = true;
                 continue;
             }
             _ => Err(DeQRError::UnknownDataType),
@@ -336,7 +358,12 @@ where
     Ok(())
 }
 
-fn decode_alpha<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
+fn decode_alpha<W>(
+    meta: &MetaData,
+    ds: &mut CorrectedDataStream,
+    mut writer: W,
+    fnc1: bool,
+) -> DeQRResult<()>
 where
     W: Write,
 {
@@ -347,21 +374,42 @@ where
     };
     let mut count = ds.take_bits_checked(nbits)?;
     let mut buf = [0; 2];
+    // Under FNC1 a `%%` pair may straddle two tuples, so the segment is collected first.
+    let mut text = Vec::with_capacity(count);
 
     while count >= 2 {
         alpha_tuple(&mut buf, ds, 11, 2)?;
-        writer.write_all(&buf[..]).map_err(|_| DeQRError::IoError)?;
+        text.extend_from_slice(&buf);
         count -= 2;
     }
 
     if count == 1 {
         alpha_tuple(&mut buf, ds, 6, 1)?;
-        writer
-            .write_all(&buf[..1])
-            .map_err(|_| DeQRError::IoError)?;
+        text.push(buf[0]);
     }
 
-    Ok(())
+    if fnc1 {
+        text = fnc1_separators(&text);
+    }
+    writer.write_all(&text).map_err(|_| DeQRError::IoError)
+}
+
+/// ISO/IEC 18004 FNC1 modes: after an FNC1 mode indicator an alphanumeric `%` encodes the
+/// field separator, transmitted as GS (0x1D), and `%%` a literal `%`.
+fn fnc1_separators(text: &[u8]) -> Vec<u8> {
+    const GS: u8 = 0x1d;
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.iter().copied().peekable();
+    while let Some(c) = chars.next() {
+        if c != b'%' {
+            out.push(c);
+        } else if chars.next_if_eq(&b'%').is_some() {
+            out.push(b'%');
+        } else {
+            out.push(GS);
+        }
+    }
+    out
 }
 
 fn alpha_tuple(
@@ -475,11 +523,18 @@ fn codestream_ecc(meta: &MetaData, ds: RawData) -> DeQRResult<CorrectedDataStrea
     Ok(out)
 }
 
+/// Length of the polynomials of the error correction: enough for the 68 error correction
+/// codewords per block of Model 1 (Model 2 has at most 30).
+const POLY_LEN: usize = if cfg!(feature = "model1") { 72 } else { 64 };
+
 fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
     assert!(ecc.bs > ecc.dw);
 
     let npar = ecc.bs - ecc.dw;
-    let mut sigma_deriv = [GF256::ZERO; 64];
+    if npar > POLY_LEN {
+        return Err(DeQRError::DataEcc);
+    }
+    let mut sigma_deriv = [GF256::ZERO; POLY_LEN];
 
     // Calculate syndromes. If all 0 there is nothing to do.
     let s = match block_syndromes(&block[..ecc.bs], npar) {
@@ -489,7 +544,7 @@ fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
 
     let sigma = berlekamp_massey(&s, npar);
     /* Compute derivative of sigma */
-    for i in (1..64).step_by(2) {
+    for i in (1..POLY_LEN).step_by(2) {
         sigma_deriv[i - 1] = sigma[i];
     }
 
@@ -520,9 +575,9 @@ fn correct_block(block: &mut [u8], ecc: &RSParameters) -> DeQRResult<()> {
  *
  * Generator polynomial for GF(2^8) is x^8 + x^4 + x^3 + x^2 + 1
  */
-fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; 64], [GF256; 64]> {
+fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; POLY_LEN], [GF256; POLY_LEN]> {
     let mut nonzero: bool = false;
-    let mut s = [GF256::ZERO; 64];
+    let mut s = [GF256::ZERO; POLY_LEN];
 
     #[allow(clippy::needless_range_loop)]
     for i in 0..npar {
@@ -541,7 +596,7 @@ fn block_syndromes(block: &[u8], npar: usize) -> Result<[GF256; 64], [GF256; 64]
     }
 }
 
-fn poly_eval<G>(s: &[G; 64], x: G) -> G
+fn poly_eval<G>(s: &[G; POLY_LEN], x: G) -> G
 where
     G: GaloisField,
 {
@@ -549,15 +604,15 @@ where
     let mut x_pow = G::ONE;
 
     #[allow(clippy::needless_range_loop)]
-    for i in 0..64 {
+    for i in 0..POLY_LEN {
         sum += s[i] * x_pow;
         x_pow *= x;
     }
     sum
 }
 
-fn eloc_poly(s: &[GF256; 64], sigma: &[GF256; 64], npar: usize) -> [GF256; 64] {
-    let mut omega = [GF256::ZERO; 64];
+fn eloc_poly(s: &[GF256; POLY_LEN], sigma: &[GF256; POLY_LEN], npar: usize) -> [GF256; POLY_LEN] {
+    let mut omega = [GF256::ZERO; POLY_LEN];
     for i in 0..npar {
         let a = sigma[i];
         for j in 0..(npar - i) {
@@ -570,13 +625,13 @@ fn eloc_poly(s: &[GF256; 64], sigma: &[GF256; 64], npar: usize) -> [GF256; 64] {
 /* ***********************************************************************
  * Berlekamp-Massey algorithm for finding error locator polynomials.
  */
-fn berlekamp_massey<G>(s: &[G; 64], n: usize) -> [G; 64]
+fn berlekamp_massey<G>(s: &[G; POLY_LEN], n: usize) -> [G; POLY_LEN]
 where
     G: GaloisField,
 {
-    let mut ts: [G; 64] = [G::ZERO; 64];
-    let mut cs: [G; 64] = [G::ZERO; 64];
-    let mut bs: [G; 64] = [G::ZERO; 64];
+    let mut ts: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
+    let mut cs: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
+    let mut bs: [G; POLY_LEN] = [G::ZERO; POLY_LEN];
     let mut l: usize = 0;
     let mut m: usize = 1;
     let mut b = G::ONE;
@@ -613,7 +668,7 @@ where
 /* ***********************************************************************
  * Polynomial operations
  */
-fn poly_add<G>(dst: &mut [G; 64], src: &[G; 64], c: G, shift: usize)
+fn poly_add<G>(dst: &mut [G; POLY_LEN], src: &[G; POLY_LEN], c: G, shift: usize)
 where
     G: GaloisField,
 {
@@ -622,9 +677,9 @@ where
     }
 
     #[allow(clippy::needless_range_loop)]
-    for i in 0..64 {
+    for i in 0..POLY_LEN {
         let p = i + shift;
-        if p >= 64 {
+        if p >= POLY_LEN {
             break;
         }
         let v = src[i];
@@ -780,28 +835,18 @@ fn correct_format(mut word: u16) -> DeQRResult<u16> {
 }
 
 fn read_format(code: &dyn BitGrid) -> DeQRResult<MetaData> {
-    let mut format = 0;
+    read_format_masked(code, FORMAT_MASK)
+}
 
-    // Try first location
-    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
-    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
-    for i in (0..15).rev() {
-        format = (format << 1) | code.bit(YS[i], XS[i]) as u16;
-    }
-    format ^= 0x5412;
+/// The XOR mask of Model 2 format information (ISO/IEC 18004 7.9.1).
+const FORMAT_MASK: u16 = 0x5412;
 
-    // Check format, try other location if needed
-    let verified_format = correct_format(format).or_else(|_| {
-        let mut format = 0;
-        for i in 0..7 {
-            format = (format << 1) | code.bit(code.size() - 1 - i, 8) as u16;
-        }
-        for i in 0..8 {
-            format = (format << 1) | code.bit(8, code.size() - 8 + i) as u16;
-        }
-        format ^= 0x5412;
-        correct_format(format)
-    })?;
+/// Reads the format information, either copy, unmasked with `mask`.
+fn read_format_masked(code: &dyn BitGrid, mask: u16) -> DeQRResult<MetaData> {
+    // Check the first copy, then the other if needed.
+    let [first, second] = format_copies(code);
+    let verified_format =
+        correct_format(first ^ mask).or_else(|_| correct_format(second ^ mask))?;
 
     let fdata = verified_format >> 10;
     let ecc_level = fdata >> 3;
@@ -814,13 +859,32 @@ fn read_format(code: &dyn BitGrid) -> DeQRResult<MetaData> {
         mask,
     })
 }
+/// The two copies of the format information as they are in the grid, still masked: beside
+/// the top-left finder, and split between the bottom-left and top-right finders.
+fn format_copies(code: &dyn BitGrid) -> [u16; 2] {
+    const XS: [usize; 15] = [8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 4, 3, 2, 1, 0];
+    const YS: [usize; 15] = [0, 1, 2, 3, 4, 5, 7, 8, 8, 8, 8, 8, 8, 8, 8];
+    let mut first = 0;
+    for i in (0..15).rev() {
+        first = (first << 1) | code.bit(YS[i], XS[i]) as u16;
+    }
+    let mut second = 0;
+    for i in 0..7 {
+        second = (second << 1) | code.bit(code.size() - 1 - i, 8) as u16;
+    }
+    for i in 0..8 {
+        second = (second << 1) | code.bit(8, code.size() - 8 + i) as u16;
+    }
+    [first, second]
+}
+
 /* ***********************************************************************
  * Format value error correction
  *
  * Generator polynomial for GF(2^4) is x^4 + x + 1
  */
-fn format_syndromes(u: u16) -> Result<[GF16; 64], [GF16; 64]> {
-    let mut result = [GF16(0); 64];
+fn format_syndromes(u: u16) -> Result<[GF16; POLY_LEN], [GF16; POLY_LEN]> {
+    let mut result = [GF16(0); POLY_LEN];
     let mut nonzero = false;
 
     #[allow(clippy::needless_range_loop)]
@@ -1001,7 +1065,7 @@ mod tests {
     /// Systematic Reed-Solomon encode, producing the `npar` error correction
     /// codewords that follow `data` in a block. Uses the same generator roots
     /// (alpha^0 .. alpha^(npar - 1)) that `block_syndromes` evaluates at.
-    fn rs_encode(data: &[u8], npar: usize) -> Vec<u8> {
+    pub(super) fn rs_encode(data: &[u8], npar: usize) -> Vec<u8> {
         let mut gen = vec![GF256::ONE];
         for i in 0..npar {
             let root = GF256::GENERATOR.pow(i);

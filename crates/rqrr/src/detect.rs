@@ -22,6 +22,10 @@ pub struct CapStone {
     /// The local perspective of the capstone, i.e. in which direction(s) the
     /// capstone is skewed.
     pub c: Perspective,
+    /// Drawn as concentric circles (designer codes): its "corners" are just
+    /// points on a circle, so `corners` and `c` say nothing of the grid's
+    /// orientation; see `identify::match_capstones`.
+    pub round: bool,
 }
 
 /// Find all 'capstones' in a given image.
@@ -264,6 +268,10 @@ fn create_capstone<S>(
 where
     S: ImageBuffer,
 {
+    let ring_pixels = match img.get_region((linepos.right, y)) {
+        ColoredRegion::Unclaimed { pixel_count, .. } => pixel_count,
+        _ => return None,
+    };
     /* Find the corners of the ring */
     let start_point = Point {
         x: linepos.right as i32,
@@ -281,7 +289,37 @@ where
     let c = Perspective::create(&corners, 7.0, 7.0)?;
     let center = c.try_map(3.5, 3.5)?;
 
-    Some(CapStone { c, corners, center })
+    Some(CapStone {
+        c,
+        corners,
+        center,
+        round: is_round(ring_pixels, &corners),
+    })
+}
+
+/// Whether a ring of `ring_pixels` pixels with these corners is round rather than square.
+///
+/// A square ring (7 × 7 modules around a 5 × 5 hole) fills 24/49 ≈ 0.49 of the quadrilateral
+/// of its corners. A circular one (radii 3.5 and 2.5 modules) has no corners: the corner
+/// search finds four points on its outer circle, whose quadrilateral (at most the inscribed
+/// square, 2 × 3.5²) the ring fills to π × (3.5² − 2.5²) / 24.5 ≈ 0.77 or more. Perspective
+/// changes both areas alike; ink spread and blur fatten a square ring (up to 0.67 seen on
+/// photos, 0.76 for drawn circles), hence the threshold above the midpoint.
+fn is_round(ring_pixels: usize, corners: &[Point; 4]) -> bool {
+    let point = |i: usize| {
+        let p = corners[i % 4];
+        (f64::from(p.x), f64::from(p.y))
+    };
+    let (mut twice_area, mut perimeter) = (0.0, 0.0);
+    for i in 0..4 {
+        let (a, b) = (point(i), point(i + 1));
+        twice_area += a.0 * b.1 - b.0 * a.1;
+        perimeter += (b.0 - a.0).hypot(b.1 - a.1);
+    }
+    // Corners are pixel centres: the pixels of the quadrilateral reach half a pixel beyond
+    // its edges (Pick's theorem), which matters for small capstones.
+    let pixels = twice_area.abs() / 2.0 + perimeter / 2.0 + 1.0;
+    ring_pixels as f64 / pixels > 0.71
 }
 
 /// Find the a corner of a sheared rectangle.

@@ -121,7 +121,7 @@ impl Perspective {
 /// `round`, which is a library function rather than an instruction on
 /// baseline x86-64 and in WebAssembly (whose `f64.nearest` rounds halfway
 /// cases to even), and a hot spot of the grid fitting.
-fn round_to_i32(x: f64) -> Option<i32> {
+pub(crate) fn round_to_i32(x: f64) -> Option<i32> {
     // The bounds are exact in f64; NaN fails both comparisons.
     if !(x > i32::MIN as f64 - 0.5 && x < i32::MAX as f64 + 0.5) {
         return None;

@@ -13,6 +13,10 @@ enum Piece<'a> {
     Byte(&'a [u8]),
     /// Shift_JIS double-byte characters.
     Kanji(&'a [u8]),
+    /// The FNC1-in-first-position mode indicator (GS1 data).
+    Fnc1First,
+    /// The FNC1-in-second-position mode indicator with its application indicator.
+    Fnc1Second(u8),
 }
 
 /// Encodes the pieces in order (version 5, level M) and decodes the symbol's modules with rqrr.
@@ -25,6 +29,8 @@ fn decode(pieces: &[Piece]) -> (Vec<u8>, Vec<Segment>) {
             Piece::Alphanumeric(data) => bits.push_alphanumeric_data(data),
             Piece::Byte(data) => bits.push_byte_data(data),
             Piece::Kanji(data) => bits.push_kanji_data(data),
+            Piece::Fnc1First => bits.push_fnc1_first_position(),
+            Piece::Fnc1Second(indicator) => bits.push_fnc1_second_position(*indicator),
         }
         .expect("the test data fits");
     }
@@ -134,4 +140,39 @@ fn an_eci_with_nothing_after_it_adds_no_segment() {
     let (bytes, segments) = decode(&[Piece::Byte(b"x"), Piece::Eci(26)]);
     assert_eq!(bytes, b"x");
     assert_eq!(segments, [segment(Mode::Byte, None, 0..1)]);
+}
+
+#[test]
+fn gs1_code_with_fnc1_in_first_position_decodes() {
+    // GS1 element strings: a GTIN (01), then a variable-length lot (10) closed by the field
+    // separator, which alphanumeric mode writes as `%` (and a literal `%` as `%%`), then an
+    // expiry date (17).
+    let (bytes, segments) = decode(&[
+        Piece::Fnc1First,
+        Piece::Numeric(b"0109504000059101"),
+        Piece::Alphanumeric(b"10AB%%12%17"),
+        Piece::Numeric(b"141120"),
+    ]);
+    assert_eq!(bytes, b"010950400005910110AB%12\x1d17141120");
+    assert_eq!(
+        segments,
+        [
+            segment(Mode::Numeric, None, 0..16),
+            segment(Mode::Alphanumeric, None, 16..26),
+            segment(Mode::Numeric, None, 26..32),
+        ]
+    );
+}
+
+#[test]
+fn fnc1_in_second_position_skips_its_application_indicator() {
+    let (bytes, segments) = decode(&[Piece::Fnc1Second(37), Piece::Alphanumeric(b"AB%C")]);
+    assert_eq!(bytes, b"AB\x1dC");
+    assert_eq!(segments, [segment(Mode::Alphanumeric, None, 0..4)]);
+}
+
+#[test]
+fn without_fnc1_a_percent_sign_stays_one() {
+    let (bytes, _) = decode(&[Piece::Alphanumeric(b"AB%%C%")]);
+    assert_eq!(bytes, b"AB%%C%");
 }

@@ -113,7 +113,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_render::{render, render_many, shift_jis_code, text_code};
+    use crate::test_render::{gs1_code, render, render_many, shift_jis_code, text_code};
 
     fn texts(found: &[Decoded]) -> Vec<&str> {
         found.iter().filter_map(|d| d.text.as_deref()).collect()
@@ -165,6 +165,14 @@ mod tests {
         );
         #[cfg(feature = "charsets")]
         assert_eq!(found[0].text.as_deref(), Some("テスト"));
+    }
+
+    #[test]
+    fn gs1_code_decodes_with_its_field_separators() {
+        // GTIN (01), lot (10) ended by a separator, expiry (17): FNC1 mode, which rqrr
+        // upstream rejected as an unknown mode.
+        let found = decode(&render(&gs1_code(b"0109504000059101", b"10AB12%17"), false));
+        assert_eq!(texts(&found), ["010950400005910110AB12\u{1d}17"]);
     }
 
     #[test]

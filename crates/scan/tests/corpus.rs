@@ -10,9 +10,10 @@ use std::time::Instant;
 
 use vaora_scan::{decode_catching_panics, Decoded, LumaImage, ScanError, PHOTO_MAX_SIDE};
 
-/// Regression floor: plain rqrr reads ~105 of the 202 unique labelled images, the
-/// pipeline 174 (`cargo xtask bench-decode`); a small margin absorbs harmless drift.
-const MIN_DECODED: usize = 170;
+/// Regression floor: plain rqrr reads ~105 of the 202 unique labelled images; the pipeline
+/// reads 178 byte for byte (190 counting the Shift_JIS payloads `cargo xtask bench-decode`
+/// matches by text); a small margin absorbs harmless drift.
+const MIN_DECODED: usize = 175;
 
 struct Entry {
     /// As written in the manifest, for messages.

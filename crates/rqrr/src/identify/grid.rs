@@ -64,6 +64,12 @@ impl SkewedGridLocation {
             hd.y = -hd.y
         }
 
+        if [&group.0, &group.1, &group.2].iter().any(|cap| cap.round)
+            && square_up_round_capstones(&mut group).is_none()
+        {
+            return fits;
+        }
+
         /* Rotate each capstone so that corner 0 is top-left with respect
          * to the grid.
          */
@@ -263,6 +269,52 @@ where
     fitted
         .is_regular_over(grid_size as f64 + 1.0)
         .then_some(fitted)
+}
+
+/// Gives each round capstone of the group (see `CapStone::round`) the corners of a 7 × 7
+/// module square around its centre, with edges along the directions from the corner capstone
+/// (B) to the other two: a circle has no corners of its own, but the three centres say how
+/// the grid lies. The module size is the circle's: its outer radius is 3.5 modules.
+fn square_up_round_capstones(group: &mut CapStoneGroup) -> Option<()> {
+    let centre = |cap: &CapStone| (f64::from(cap.center.x), f64::from(cap.center.y));
+    let b = centre(&group.1);
+    let unit = |to: (f64, f64)| {
+        let (dx, dy) = (to.0 - b.0, to.1 - b.1);
+        let len = dx.hypot(dy);
+        (len > 0.0).then(|| (dx / len, dy / len))
+    };
+    let (mut eu, mut ev) = (unit(centre(&group.0))?, unit(centre(&group.2))?);
+    // Corners go round clockwise on screen (y down), as `Perspective::create` expects.
+    if eu.0 * ev.1 - eu.1 * ev.0 < 0.0 {
+        mem::swap(&mut eu, &mut ev);
+    }
+    for cap in [&mut group.0, &mut group.1, &mut group.2] {
+        if !cap.round {
+            continue;
+        }
+        let c = centre(cap);
+        let radius = cap
+            .corners
+            .iter()
+            .map(|p| (f64::from(p.x) - c.0).hypot(f64::from(p.y) - c.1))
+            .sum::<f64>()
+            / 4.0;
+        // Half a side (3.5 modules) is the circle's radius.
+        let corner = |su: f64, sv: f64| {
+            Some(Point {
+                x: geometry::round_to_i32(c.0 + radius * (su * eu.0 + sv * ev.0))?,
+                y: geometry::round_to_i32(c.1 + radius * (su * eu.1 + sv * ev.1))?,
+            })
+        };
+        cap.corners = [
+            corner(-1.0, -1.0)?,
+            corner(1.0, -1.0)?,
+            corner(1.0, 1.0)?,
+            corner(-1.0, 1.0)?,
+        ];
+        cap.c = geometry::Perspective::create(&cap.corners, 7.0, 7.0)?;
+    }
+    Some(())
 }
 
 fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) -> Option<()> {
@@ -643,6 +695,7 @@ mod tests {
             corners,
             center: c.map(3.5, 3.5),
             c,
+            round: false,
         }
     }
 
@@ -746,6 +799,42 @@ mod tests {
         );
     }
 
+    /// Finder patterns drawn as concentric circles (zxing-cpp's `qr-circles-1`): the
+    /// capstones are found, but a circle's "corners" are arbitrary points on it, so upstream
+    /// placed no capstone on another's axis and found no group.
+    #[test]
+    fn a_code_with_round_finder_patterns_decodes() {
+        let code = crate::test_render::code("ROUND FINDER PATTERNS", 3, qrcode::EcLevel::M);
+        for degrees in [0.0, 17.0] {
+            let mut img = crate::test_render::render_round_finders(&code, 8.0, degrees);
+            let caps = crate::capstones_from_image(&mut img);
+            assert_eq!(caps.len(), 3, "{degrees}°");
+            assert!(caps.iter().all(|cap| cap.round), "{degrees}°");
+            let mut img = crate::test_render::render_round_finders(&code, 8.0, degrees);
+            assert_eq!(
+                crate::test_render::decoded_texts(&mut img),
+                ["ROUND FINDER PATTERNS"],
+                "{degrees}°"
+            );
+        }
+    }
+
+    #[test]
+    fn square_finder_patterns_are_not_round() {
+        let code = crate::test_render::code("SQUARE", 2, qrcode::EcLevel::M);
+        let modules = crate::test_render::modules(&code, |_, _| None);
+        // Down to 2-pixel modules, where pixel-centre corners understate the ring's extent.
+        for (module_px, degrees) in [(8.0, 0.0), (5.0, 30.0), (2.0, 0.0)] {
+            let mut img = crate::test_render::render(&modules, module_px, degrees);
+            let caps = crate::capstones_from_image(&mut img);
+            assert_eq!(caps.len(), 3, "{module_px} px, {degrees}°");
+            assert!(
+                !caps.iter().any(|cap| cap.round),
+                "{module_px} px, {degrees}°"
+            );
+        }
+    }
+
     #[test]
     fn size_from_capstone_distance_rounds_to_a_version() {
         // 10-pixel modules: capstones of a version 3 code (29 modules) are 22
@@ -782,6 +871,7 @@ mod tests {
             corners,
             center: c.map(3.5, 3.5),
             c,
+            round: false,
         }
     }
 }

@@ -55,9 +55,15 @@ pub fn find_and_rank_possible_neighbors(capstones: &[CapStone], idx: usize) -> V
         h_index: usize,
         v_index: usize,
     }
+    let cap = &capstones[idx];
     /* Test each possible grouping */
     for hn in hlist {
         for vn in vlist.iter() {
+            // A round capstone sees every other one as a neighbour both ways: keep the pairs
+            // at right angles about it (its neighbours of a code are).
+            if cap.round && !at_right_angles(cap, &capstones[hn.index], &capstones[vn.index]) {
+                continue;
+            }
             let score = hn.asymmetry(vn);
             if score < VIABILITY_THRESHOLD {
                 res.push(NeighborSet {
@@ -93,6 +99,22 @@ fn find_possible_neighbors(capstones: &[CapStone], idx: usize) -> (Vec<Neighbor>
 
         let cmp_cap = &capstones[others_idx];
 
+        if cap.round {
+            // No orientation to go by: any capstone is a candidate on either axis, at its
+            // distance in the circle's modules (outer radius 3.5 modules).
+            let distance = round_capstone_distance(cap, &cmp_cap.center);
+            let n = Neighbor {
+                index: others_idx,
+                distance: None,
+                affine_distance: distance,
+            };
+            if distance.is_some() {
+                hlist.push(n);
+                vlist.push(n);
+            }
+            continue;
+        }
+
         // The capstone's perspective, fitted on its corners only, can bend
         // badly when extrapolated over the whole code (a blurred or slightly
         // rounded capstone); its mean edge directions are the other view,
@@ -123,6 +145,28 @@ fn find_possible_neighbors(capstones: &[CapStone], idx: usize) -> (Vec<Neighbor>
     }
 
     (hlist, vlist)
+}
+
+/// The distance from a round capstone's centre to `p` in its modules (its corners lie on its
+/// outer circle, 3.5 modules from the centre); `None` for a degenerate capstone.
+fn round_capstone_distance(cap: &CapStone, p: &crate::Point) -> Option<f64> {
+    let centre = (f64::from(cap.center.x), f64::from(cap.center.y));
+    let offset = |q: &crate::Point| (f64::from(q.x) - centre.0).hypot(f64::from(q.y) - centre.1);
+    let radius = cap.corners.iter().map(offset).sum::<f64>() / 4.0;
+    (radius > 0.0).then(|| offset(p) / radius * 3.5)
+}
+
+/// Whether `h` and `v` lie at right angles (within ~15°) as seen from `corner`'s centre.
+fn at_right_angles(corner: &CapStone, h: &CapStone, v: &CapStone) -> bool {
+    let d = |p: &crate::Point| {
+        (
+            f64::from(p.x - corner.center.x),
+            f64::from(p.y - corner.center.y),
+        )
+    };
+    let (a, b) = (d(&h.center), d(&v.center));
+    let (la, lb) = (a.0.hypot(a.1), b.0.hypot(b.1));
+    la > 0.0 && lb > 0.0 && ((a.0 * b.0 + a.1 * b.1) / (la * lb)).abs() < 0.26
 }
 
 /// `p` relative to the capstone's centre in module units along its mean edge
@@ -163,7 +207,12 @@ mod tests {
         let corners = corners.map(|(x, y)| Point { x, y });
         let c = Perspective::create(&corners, 7.0, 7.0).expect("a quadrilateral");
         let center = c.map(3.5, 3.5);
-        CapStone { corners, center, c }
+        CapStone {
+            corners,
+            center,
+            c,
+            round: false,
+        }
     }
 
     /// The capstones of a blurred 240-px photo (zxing's `qrcode-4/29.png`
