@@ -2,6 +2,9 @@
 //! the pinned keys.
 
 use vaora_protocol::venue_code::{self, TrustedKey, VenueClaims, VenueCodeError};
+use wasm_split_helpers::wasm_split;
+
+use crate::lazy::ChunkUnavailable;
 
 /// The outcome of checking a venue code.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +36,17 @@ pub fn check(
         claimed: venue_code::parse_unverified(&payload).ok(),
     });
     Ok(VenueCheck { payload, verdict })
+}
+
+/// [`check`] from the `venue` chunk (Ed25519, SHA-512 and the code's wire format stay out of
+/// the first scan); `preload(venue_chunk)` fetches the chunk without checking anything.
+#[wasm_split(venue, fallible, preload(venue_chunk))]
+pub fn check_lazily(
+    text: String,
+    trusted: Vec<TrustedKey>,
+    now_unix: u64,
+) -> Result<Result<VenueCheck, VenueCodeError>, ChunkUnavailable> {
+    Ok(check(&text, &trusted, now_unix))
 }
 
 #[cfg(test)]

@@ -5,11 +5,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vaora_protocol::api::{error_code, CheckInRequest};
 use vaora_protocol::declaration::{Declaration, Field, FieldError, Symptoms};
+use wasm_split_helpers::wasm_split;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx, Screen};
 use crate::i18n::{problem, Msg};
+use crate::lazy::ChunkUnavailable;
 use crate::venue::VenueCheck;
+
+/// [`DeclarePage`] from the `checkin` chunk (the form, its validation, the check-in API);
+/// `declare_page_chunk` fetches it ([`crate::app::Ctx::go`]).
+#[wasm_split(checkin, fallible, preload(declare_page_chunk))]
+pub fn declare_page(check: VenueCheck) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <DeclarePage check=check/> }.into_any())
+}
 
 /// The form for a genuine venue.
 #[component]
@@ -180,7 +189,7 @@ async fn submit(
     match api::check_in(&options, &request).await {
         Ok(receipt) => {
             ctx.status.set(Some(Msg::DoneTitle));
-            ctx.screen.set(Screen::Done(receipt));
+            ctx.go(Screen::Done(receipt));
         }
         Err(ApiProblem::Rejected(err)) if err.code == error_code::VALIDATION_FAILED => {
             errors.try_set(err.fields);

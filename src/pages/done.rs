@@ -3,9 +3,18 @@
 use leptos::html::H2;
 use leptos::prelude::*;
 use vaora_protocol::api::CheckInReceipt;
+use wasm_split_helpers::wasm_split;
 
 use crate::app::{use_ctx, Screen};
 use crate::i18n::Msg;
+use crate::lazy::ChunkUnavailable;
+
+/// [`DonePage`] from the `checkin` chunk, loaded with the declaration form;
+/// `done_page_chunk` makes it callable ([`crate::app::Ctx::go`]).
+#[wasm_split(checkin, fallible, preload(done_page_chunk))]
+pub fn done_page(receipt: CheckInReceipt) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <DonePage receipt=receipt/> }.into_any())
+}
 
 /// The receipt of a stored check-in.
 #[component]

@@ -21,7 +21,8 @@ use crate::components::foreign_code::ForeignCode;
 use crate::decoder::{Code, DecodeFailure};
 use crate::frame_clock::FrameClock;
 use crate::i18n::Msg;
-use crate::{feedback, js, prefs};
+use crate::lazy::ChunkUnavailable;
+use crate::{feedback, js, prefs, venue};
 
 /// What is decoded of a frame. The overlay (`.vaora-frame` in style.css) is inset 15 %; the
 /// decoder sees 10 % more on each side, since nobody aims exactly.
@@ -280,35 +281,48 @@ impl Session {
         let decoder = ctx.decoder.get_value();
         spawn_local(async move {
             let outcome = decoder.decode_image_data(&frame, number).await;
+            if number == 0 {
+                // The first frame is decoded: now fetch the venue check, so that reading a
+                // code does not wait for it. (Failure is fine: the check fetches it again.)
+                spawn_local(async {
+                    let _ = venue::venue_chunk().await;
+                });
+            }
+            if !self.stopped.get() {
+                match outcome {
+                    Ok(codes) => self.on_codes(ctx, codes, foreign).await,
+                    Err(DecodeFailure::Crashed) => ctx.status.set(Some(Msg::DecoderRestarted)),
+                    Err(_) => {}
+                }
+            }
+            // Only now: the codes of one frame are checked before the next frame's.
             self.busy.set(false);
-            if self.stopped.get() {
-                return;
-            }
-            match outcome {
-                Ok(codes) => self.on_codes(ctx, &codes, foreign),
-                Err(DecodeFailure::Crashed) => ctx.status.set(Some(Msg::DecoderRestarted)),
-                Err(_) => {}
-            }
         });
     }
 
-    fn on_codes(&self, ctx: Ctx, codes: &[Code], foreign: RwSignal<Option<Code>>) {
+    async fn on_codes(&self, ctx: Ctx, codes: Vec<Code>, foreign: RwSignal<Option<Code>>) {
         for code in codes {
-            let text = code.text.as_deref().unwrap_or_default();
-            match ctx.check_venue(text) {
-                Ok(check) => {
+            let text = code.text.clone().unwrap_or_default();
+            let checked = ctx.check_venue(text).await;
+            if self.stopped.get() {
+                return;
+            }
+            match checked {
+                Ok(Ok(check)) => {
                     self.stop();
                     feedback::code_read(ctx.feedback.get_untracked());
                     ctx.show_venue(check);
                     return;
                 }
-                Err(_) => {
+                Ok(Err(_)) => {
                     // Announce a foreign code once, not on every frame it stays in view.
-                    if foreign.try_get_untracked().flatten().as_ref() != Some(code) {
+                    if foreign.try_get_untracked().flatten().as_ref() != Some(&code) {
                         ctx.status.set(Some(Msg::ScanNotVaora));
-                        foreign.try_set(Some(code.clone()));
+                        foreign.try_set(Some(code));
                     }
                 }
+                // The check could not be fetched: said, and tried again on the next frame.
+                Err(ChunkUnavailable) => ctx.status.set(Some(Msg::ErrNetwork)),
             }
         }
     }
