@@ -55,6 +55,13 @@ impl Ctx {
         t(self.lang.get(), msg)
     }
 
+    /// `msg` in the current language, as a reactive text for views. Every call returns the same
+    /// closure type, so the UI wasm holds one copy of the code that renders it, not one per
+    /// text (about a kilobyte each).
+    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(msg)
+    }
+
     /// Checks text that may be a venue code against the pinned keys, now (in the `venue`
     /// chunk: the first call fetches it).
     pub async fn check_venue(
@@ -159,7 +166,7 @@ pub fn App(options: MountOptions) -> impl IntoView {
     view! {
         <div class="vaora" lang=move || ctx.lang.get().tag()>
             <header class="vaora-header">
-                <h1 class="vaora-title">{move || ctx.t(Msg::AppTitle)}</h1>
+                <h1 class="vaora-title">{ctx.tr(Msg::AppTitle)}</h1>
                 <LangSwitch/>
             </header>
             <p class="vaora-status" role="status" aria-live="polite" data-test="status">

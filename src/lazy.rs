@@ -49,7 +49,7 @@ pub fn page(call: impl Future<Output = Result<AnyView, ChunkUnavailable>>) -> An
         let ctx = use_ctx();
         view! {
             <p class="vaora-alert" role="alert" data-test="chunk-error">
-                {move || ctx.t(Msg::ErrNetwork)}
+                {ctx.tr(Msg::ErrNetwork)}
             </p>
         }
         .into_any()

@@ -68,9 +68,9 @@ pub fn Fallbacks() -> impl IntoView {
 
     view! {
         <section class="vaora-card" aria-labelledby="vaora-other-ways">
-            <h2 id="vaora-other-ways" class="vaora-subtitle">{move || ctx.t(Msg::OtherWays)}</h2>
+            <h2 id="vaora-other-ways" class="vaora-subtitle">{ctx.tr(Msg::OtherWays)}</h2>
             <label class="vaora-secondary vaora-file">
-                {move || ctx.t(Msg::PhotoButton)}
+                {ctx.tr(Msg::PhotoButton)}
                 <input
                     type="file"
                     accept="image/*"
@@ -81,23 +81,23 @@ pub fn Fallbacks() -> impl IntoView {
                 />
             </label>
             <form class="vaora-short-code" on:submit=on_code novalidate>
-                <label for="vaora-short-code">{move || ctx.t(Msg::ShortCodeLabel)}</label>
+                <label for="vaora-short-code">{ctx.tr(Msg::ShortCodeLabel)}</label>
                 <input
                     id="vaora-short-code"
                     data-test="short-code"
                     autocomplete="off"
                     autocapitalize="characters"
                     spellcheck="false"
-                    placeholder=move || ctx.t(Msg::ShortCodeHint)
+                    placeholder=ctx.tr(Msg::ShortCodeHint)
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
                 />
                 <button type="submit" class="vaora-secondary" data-test="short-code-go">
-                    {move || ctx.t(Msg::ShortCodeButton)}
+                    {ctx.tr(Msg::ShortCodeButton)}
                 </button>
             </form>
             {move || problem.get().map(|msg| view! {
-                <p class="vaora-alert" role="alert" data-test="fallback-error">{move || ctx.t(msg)}</p>
+                <p class="vaora-alert" role="alert" data-test="fallback-error">{ctx.tr(msg)}</p>
             })}
             <ForeignCode foreign=foreign titled=false/>
         </section>

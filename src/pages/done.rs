@@ -30,14 +30,14 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
     view! {
         <section class="vaora-card vaora-done" data-test="done">
             <h2 node_ref=heading tabindex="-1" class="vaora-badge vaora-ok">
-                "✓ " {move || ctx.t(Msg::DoneTitle)}
+                "✓ " {ctx.tr(Msg::DoneTitle)}
             </h2>
             <dl class="vaora-receipt">
-                <dt>{move || ctx.t(Msg::DoneVenue)}</dt>
+                <dt>{ctx.tr(Msg::DoneVenue)}</dt>
                 <dd data-test="done-venue">{receipt.venue_name.clone()}</dd>
-                <dt>{move || ctx.t(Msg::DoneTime)}</dt>
+                <dt>{ctx.tr(Msg::DoneTime)}</dt>
                 <dd data-test="done-time">{when}</dd>
-                <dt>{move || ctx.t(Msg::DoneId)}</dt>
+                <dt>{ctx.tr(Msg::DoneId)}</dt>
                 <dd class="vaora-id" data-test="done-id">{receipt.id.to_string()}</dd>
             </dl>
             <button
@@ -45,7 +45,7 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
                 class="vaora-secondary"
                 on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
             >
-                {move || ctx.t(Msg::DoneAgain)}
+                {ctx.tr(Msg::DoneAgain)}
             </button>
         </section>
     }

@@ -49,7 +49,7 @@ pub fn ScanPage() -> impl IntoView {
                 let chosen = lens.get();
                 visible.get().then(|| view! { <CameraView lens=chosen pick=lens foreign=foreign/> })
             }}
-            <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
+            <p class="vaora-hint">{ctx.tr(Msg::ScanningHint)}</p>
             <ForeignCode foreign=foreign titled=true/>
             <label class="vaora-check">
                 <input
@@ -62,7 +62,7 @@ pub fn ScanPage() -> impl IntoView {
                         prefs::set_feedback(on);
                     }
                 />
-                {move || ctx.t(Msg::FeedbackToggle)}
+                {ctx.tr(Msg::FeedbackToggle)}
             </label>
             <button
                 type="button"
@@ -70,7 +70,7 @@ pub fn ScanPage() -> impl IntoView {
                 data-test="stop"
                 on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
             >
-                {move || ctx.t(Msg::StopButton)}
+                {ctx.tr(Msg::StopButton)}
             </button>
         </section>
     }
@@ -197,12 +197,12 @@ fn CameraView(
             {move || features.get().torch.then(|| view! {
                 <button type="button" class="vaora-secondary" data-test="torch"
                     aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
-                    {move || ctx.t(Msg::Torch)}
+                    {ctx.tr(Msg::Torch)}
                 </button>
             })}
             {move || features.get().zoom.map(|zoom| view! {
                 <label class="vaora-zoom">
-                    {move || ctx.t(Msg::Zoom)}
+                    {ctx.tr(Msg::Zoom)}
                     <input type="range" data-test="zoom" min=js_number(zoom.min)
                         max=js_number(zoom.max) step=js_number(zoom.step)
                         prop:value=js_number(zoom.current) on:input=zoom_to/>
@@ -210,7 +210,7 @@ fn CameraView(
             })}
             {move || (lenses.get().len() > 1).then(|| view! {
                 <label class="vaora-lens">
-                    {move || ctx.t(Msg::CameraLens)}
+                    {ctx.tr(Msg::CameraLens)}
                     <select data-test="lens" on:change=choose_lens>
                         {lenses.get().into_iter().enumerate().map(|(index, lens)| {
                             let selected = current_lens.get_untracked().as_deref() == Some(lens.id.as_str());

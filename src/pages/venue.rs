@@ -28,19 +28,19 @@ pub fn VenuePage(check: VenueCheck) -> impl IntoView {
             });
             view! {
             <section class="vaora-card vaora-venue" data-test="venue" data-genuine="true">
-                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {move || ctx.t(Msg::VenueGenuine)}</p>
+                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {ctx.tr(Msg::VenueGenuine)}</p>
                 <h2 class="vaora-venue-name" data-test="venue-name">{claims.name.clone()}</h2>
-                <p>{move || ctx.t(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
+                <p>{ctx.tr(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
                 <button
                     type="button"
                     class="vaora-primary"
                     data-test="declare"
                     on:click=move |_| ctx.go(Screen::Declare(check.clone()))
                 >
-                    {move || ctx.t(Msg::ContinueToDeclare)}
+                    {ctx.tr(Msg::ContinueToDeclare)}
                 </button>
                 <button type="button" class="vaora-secondary" on:click=scan_again>
-                    {move || ctx.t(Msg::ScanAgain)}
+                    {ctx.tr(Msg::ScanAgain)}
                 </button>
             </section>
             }
@@ -52,14 +52,14 @@ pub fn VenuePage(check: VenueCheck) -> impl IntoView {
             view! {
                 <section class="vaora-card vaora-venue" data-test="venue" data-genuine="false">
                     <p class="vaora-badge vaora-bad" role="alert" data-test="not-genuine">
-                        "✗ " {move || ctx.t(Msg::VenueNotGenuine)}
+                        "✗ " {ctx.tr(Msg::VenueNotGenuine)}
                     </p>
                     {claimed.map(|name| view! {
                         <h2 class="vaora-venue-name vaora-struck" data-test="venue-name">{name}</h2>
                     })}
-                    <p data-test="refusal-reason">{move || ctx.t(reason)}</p>
+                    <p data-test="refusal-reason">{ctx.tr(reason)}</p>
                     <button type="button" class="vaora-primary" on:click=scan_again>
-                        {move || ctx.t(Msg::ScanAgain)}
+                        {ctx.tr(Msg::ScanAgain)}
                     </button>
                 </section>
             }
