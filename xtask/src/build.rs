@@ -98,6 +98,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     copy_dir(&root.join("www"), &pkg)?;
     write_package_json(&pkg)?;
     if profile == Profile::Release {
+        minify_js(&root, &pkg)?;
         let chunk_names: Vec<String> = chunks
             .iter()
             .filter_map(|chunk| chunk.file_name())
@@ -210,6 +211,24 @@ pub fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
         args.push("--debuginfo");
     }
     tools::run(root, &wasm_opt.to_string_lossy(), &args)
+}
+
+/// Minifies every `.js` file of `pkg` in place (ES modules: exports keep their names). The
+/// wasm-bindgen glue is ~25 % smaller brotli-compressed, the commented shell scripts ~40 %.
+fn minify_js(root: &Path, pkg: &Path) -> Result<()> {
+    let terser = tools::terser(root)?.to_string_lossy().into_owned();
+    for entry in fs::read_dir(pkg)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "js") {
+            let file = path.to_string_lossy().into_owned();
+            tools::run(
+                root,
+                &terser,
+                &[&file, "--module", "--compress", "--mangle", "-o", &file],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
