@@ -206,6 +206,10 @@ pub fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
     let wasm_opt = tools::wasm_opt(root)?;
     let path = wasm.to_string_lossy().into_owned();
     let mut args = vec![level, path.as_str(), "-o", path.as_str()];
+    if level == "-Oz" {
+        // Repeats the passes while they still shrink the module: -0.6 KB brotli on the UI.
+        args.push("--converge");
+    }
     args.extend(WASM_FEATURES);
     if keep_names() {
         args.push("--debuginfo");
