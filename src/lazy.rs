@@ -55,3 +55,26 @@ pub fn page(call: impl Future<Output = Result<AnyView, ChunkUnavailable>>) -> An
         .into_any()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::{pending, ready};
+
+    #[test]
+    fn a_loaded_split_function_is_called_at_once() {
+        assert_eq!(loaded(ready(Ok::<_, ChunkUnavailable>(7))), Ok(7));
+        assert_eq!(
+            loaded(ready(Err::<u8, _>(ChunkUnavailable))),
+            Err(ChunkUnavailable)
+        );
+    }
+
+    #[test]
+    fn a_split_function_still_loading_is_unavailable_rather_than_awaited() {
+        assert_eq!(
+            loaded(pending::<Result<u8, ChunkUnavailable>>()),
+            Err(ChunkUnavailable)
+        );
+    }
+}

@@ -89,6 +89,22 @@ mod tests {
     }
 
     #[test]
+    fn the_split_check_gives_the_same_verdict_as_the_direct_one() {
+        // Natively a split function is a plain call: its future is ready at once.
+        let signer = VenueSigner::from_seed(&[1; 32]);
+        let payload = signer.sign(&claims()).expect("sign");
+        let trusted = vec![signer.trusted_key()];
+        let split = crate::lazy::loaded(check_lazily(
+            payload.clone(),
+            trusted.clone(),
+            1_700_000_100,
+        ))
+        .expect("no chunk to load natively");
+        assert_eq!(split, check(&payload, &trusted, 1_700_000_100));
+        assert!(split.expect("a venue code").verdict.is_ok());
+    }
+
+    #[test]
     fn other_qr_codes_are_not_venue_codes() {
         let err = check("https://example.com/menu", &[], 0).expect_err("not ours");
         assert_eq!(err, VenueCodeError::NotVaoraCode);

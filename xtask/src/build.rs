@@ -266,3 +266,28 @@ fn write_package_json(pkg: &Path) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_ui_is_linked_with_relocations_for_the_splitter() {
+        for module in &MODULES {
+            let args = cargo_args(module, Profile::Release);
+            assert!(args.windows(2).any(|w| w == ["--profile", "wasm-release"]));
+            let relocs = args.contains(&"link-arg=--emit-relocs");
+            assert_eq!(relocs, module.split, "{}", module.package);
+            // `cargo rustc` passes flags after `--` to the final crate only.
+            assert_eq!(args[0] == "rustc", module.split, "{}", module.package);
+        }
+        assert_eq!(
+            MODULES
+                .iter()
+                .filter(|m| m.split)
+                .map(|m| m.package)
+                .collect::<Vec<_>>(),
+            ["vaora"]
+        );
+    }
+}
