@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod camera_controls;
 pub mod fallbacks;
 pub mod foreign_code;
 pub mod lang_switch;
