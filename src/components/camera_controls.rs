@@ -14,22 +14,14 @@ use crate::i18n::Msg;
 use crate::lazy::ChunkUnavailable;
 use crate::prefs;
 
-/// What the controls show and act on, filled in by the camera view as the camera starts.
-#[derive(Clone, Copy)]
-pub struct Controls {
-    pub features: RwSignal<TrackFeatures>,
-    pub lenses: RwSignal<Vec<Lens>>,
-    pub current_lens: RwSignal<Option<String>>,
-    pub torch_on: RwSignal<bool>,
-    pub track: StoredValue<Option<MediaStreamTrack>, LocalStorage>,
-    /// The lens picked here; the camera view restarts the camera on it.
-    pub pick: RwSignal<Option<String>>,
-}
-
-/// The controls' view; `camera_controls_chunk` fetches the chunk.
+/// The controls' view for the running `track`; a lens picked here goes to `pick` (the camera
+/// view restarts the camera on it). `camera_controls_chunk` fetches the chunk.
 #[wasm_split(controls, fallible, preload(camera_controls_chunk))]
-pub fn camera_controls(controls: Controls) -> Result<AnyView, ChunkUnavailable> {
-    Ok(view! { <CameraControls controls=controls/> }.into_any())
+pub fn camera_controls(
+    track: MediaStreamTrack,
+    pick: RwSignal<Option<String>>,
+) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <CameraControls track=track pick=pick/> }.into_any())
 }
 
 /// Formats a number with the browser's own conversion (Rust's float formatting would add
@@ -42,20 +34,20 @@ fn js_number(value: f64) -> String {
 }
 
 #[component]
-fn CameraControls(controls: Controls) -> impl IntoView {
+fn CameraControls(track: MediaStreamTrack, pick: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = use_ctx();
-    let Controls {
-        features,
-        lenses,
-        current_lens,
-        torch_on,
-        track,
-        pick,
-    } = controls;
+    let features: TrackFeatures = camera::features(&track);
+    let current_lens = camera::device_id(&track);
+    let torch_on = RwSignal::new(false);
+    let lenses = RwSignal::new(Vec::<Lens>::new());
+    // Labels are readable only now that permission was given.
+    spawn_local(async move {
+        let found = camera::cameras().await;
+        lenses.try_set(found);
+    });
+    let track = StoredValue::new_local(track);
     let toggle_torch = move |_| {
-        let Some(video_track) = track.get_value() else {
-            return;
-        };
+        let video_track = track.get_value();
         let on = !torch_on.get_untracked();
         spawn_local(async move {
             if camera::set_torch(&video_track, on).await {
@@ -69,9 +61,10 @@ fn CameraControls(controls: Controls) -> impl IntoView {
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
             .map(|input| input.value_as_number());
-        let (Some(video_track), Some(value)) = (track.get_value(), value) else {
+        let Some(value) = value else {
             return;
         };
+        let video_track = track.get_value();
         spawn_local(async move {
             camera::set_zoom(&video_track, value).await;
         });
@@ -84,13 +77,13 @@ fn CameraControls(controls: Controls) -> impl IntoView {
 
     view! {
         <div class="vaora-camera-controls">
-            {move || features.get().torch.then(|| view! {
+            {features.torch.then(|| view! {
                 <button type="button" class="vaora-secondary" data-test="torch"
                     aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
                     {ctx.tr(Msg::Torch)}
                 </button>
             })}
-            {move || features.get().zoom.map(|zoom| view! {
+            {features.zoom.map(|zoom| view! {
                 <label class="vaora-zoom">
                     {ctx.tr(Msg::Zoom)}
                     <input type="range" data-test="zoom" min=js_number(zoom.min)
@@ -103,7 +96,7 @@ fn CameraControls(controls: Controls) -> impl IntoView {
                     {ctx.tr(Msg::CameraLens)}
                     <select data-test="lens" on:change=choose_lens>
                         {lenses.get().into_iter().enumerate().map(|(index, lens)| {
-                            let selected = current_lens.get_untracked().as_deref() == Some(lens.id.as_str());
+                            let selected = current_lens.as_deref() == Some(lens.id.as_str());
                             let name = if lens.label.is_empty() {
                                 format!("{} {}", ctx.t(Msg::CameraLens), index + 1)
                             } else {

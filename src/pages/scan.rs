@@ -16,8 +16,8 @@ use web_sys::{
 };
 
 use crate::app::{use_ctx, Ctx, Screen};
-use crate::camera::{self, Lens, TrackFeatures};
-use crate::components::camera_controls::{camera_controls, camera_controls_chunk, Controls};
+use crate::camera;
+use crate::components::camera_controls::{camera_controls, camera_controls_chunk};
 use crate::components::foreign_code::ForeignCode;
 use crate::decoder::{Code, DecodeFailure};
 use crate::frame_clock::FrameClock;
@@ -111,19 +111,7 @@ fn CameraView(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let video = NodeRef::<Video>::new();
-    let features = RwSignal::new(TrackFeatures::default());
-    let lenses = RwSignal::new(Vec::<Lens>::new());
-    let current_lens = RwSignal::new(None::<String>);
-    let torch_on = RwSignal::new(false);
     let track = StoredValue::new_local(None::<MediaStreamTrack>);
-    let controls = Controls {
-        features,
-        lenses,
-        current_lens,
-        torch_on,
-        track,
-        pick,
-    };
     // Set once the first frame is decoded and the controls' chunk is loaded.
     let controls_ready = RwSignal::new(false);
     let session = SendWrapper::new(Rc::new(Session::default()));
@@ -139,15 +127,8 @@ fn CameraView(
             match camera::start(&element, lens.as_deref()).await {
                 Ok(stream) if session.alive() => {
                     ctx.status.set(Some(Msg::ScanningHint));
-                    if let Some(video_track) = camera::video_track(&stream) {
-                        features.set(camera::features(&video_track));
-                        current_lens.set(camera::device_id(&video_track));
-                        track.set_value(Some(video_track));
-                    }
+                    track.set_value(camera::video_track(&stream));
                     Session::run(&session, ctx, element, stream, foreign, controls_ready);
-                    // Labels are readable only now that permission was given.
-                    let found = camera::cameras().await;
-                    lenses.try_set(found);
                 }
                 Ok(stream) => camera::stop(&stream),
                 Err(err) => {
@@ -165,7 +146,12 @@ fn CameraView(
             <video node_ref=video class="vaora-video" autoplay=true muted=true aria-hidden="true"></video>
             <div class="vaora-frame" aria-hidden="true"></div>
         </div>
-        {move || controls_ready.get().then(|| lazy::page(camera_controls(controls)))}
+        {move || {
+            // Tracks `controls_ready` (set after the track), then draws for the track.
+            let ready = controls_ready.get();
+            let track = track.get_value().filter(|_| ready)?;
+            Some(lazy::page(camera_controls(track, pick)))
+        }}
     }
 }
 
