@@ -13,7 +13,7 @@ use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx};
-use crate::components::foreign_code::ForeignCode;
+use crate::components::foreign_code::{foreign_code_chunk, ForeignCode};
 use crate::decoder::{Code, DecodeFailure};
 use crate::i18n::{venue_code_error, Msg};
 use crate::lazy::ChunkUnavailable;
@@ -134,6 +134,7 @@ async fn decode_photo(
             return Ok(());
         }
     }
+    foreign_code_chunk().await.map_err(|_| Msg::ErrNetwork)?;
     foreign.try_set(codes.into_iter().next());
     Err(Msg::ScanNotVaora)
 }

@@ -18,7 +18,7 @@ use web_sys::{
 use crate::app::{use_ctx, Ctx, Screen};
 use crate::camera;
 use crate::components::camera_controls::{camera_controls, camera_controls_chunk};
-use crate::components::foreign_code::ForeignCode;
+use crate::components::foreign_code::{foreign_code_chunk, ForeignCode};
 use crate::decoder::{Code, DecodeFailure};
 use crate::frame_clock::FrameClock;
 use crate::i18n::Msg;
@@ -256,7 +256,9 @@ impl Session {
                 }
                 Ok(Err(_)) => {
                     // Announce a foreign code once, not on every frame it stays in view.
-                    if foreign.try_get_untracked().flatten().as_ref() != Some(&code) {
+                    if foreign.try_get_untracked().flatten().as_ref() != Some(&code)
+                        && foreign_code_chunk().await.is_ok()
+                    {
                         ctx.status.set(Some(Msg::ScanNotVaora));
                         foreign.try_set(Some(code));
                     }
