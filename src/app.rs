@@ -1,18 +1,21 @@
 //! The widget's root: shared context, the screen state machine and the live region.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use vaora_protocol::api::CheckInReceipt;
 use vaora_protocol::declaration::Declaration;
+use vaora_protocol::venue_code::VenueCodeError;
 
 use crate::components::crash_report::CrashNotice;
 use crate::components::lang_switch::LangSwitch;
 use crate::decoder::{CrashReport, Decoder};
 use crate::i18n::{t, Lang, Msg};
+use crate::lazy::{self, ChunkUnavailable};
 use crate::options::MountOptions;
-use crate::pages::venue::VenuePage;
-use crate::pages::{declare::DeclarePage, done::DonePage, home::HomePage, scan::ScanPage};
+use crate::pages::{declare, done, venue};
+use crate::pages::{home::HomePage, scan::ScanPage};
 use crate::prefs;
-use crate::venue::{self, VenueCheck};
+use crate::venue::{check_lazily, VenueCheck};
 
 /// Where the visitor is in the flow.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,14 +58,42 @@ impl Ctx {
         t(self.lang.get(), msg)
     }
 
-    /// Checks text that may be a venue code against the pinned keys, now.
-    pub fn check_venue(
+    /// `msg` in the current language, as a reactive text for views. Every call returns the same
+    /// closure type, so the UI wasm holds one copy of the code that renders it, not one per
+    /// text (about a kilobyte each).
+    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(msg)
+    }
+
+    /// Checks text that may be a venue code against the pinned keys, now (in the `venue`
+    /// chunk: the first call fetches it).
+    pub async fn check_venue(
         &self,
-        text: &str,
-    ) -> Result<VenueCheck, vaora_protocol::venue_code::VenueCodeError> {
+        text: String,
+    ) -> Result<Result<VenueCheck, VenueCodeError>, ChunkUnavailable> {
         let now = (js_sys::Date::now() / 1000.0) as u64;
-        self.options
-            .with_value(|options| venue::check(text, &options.trusted_keys, now))
+        let trusted = self
+            .options
+            .with_value(|options| options.trusted_keys.clone());
+        check_lazily(text, trusted, now).await
+    }
+
+    /// Switches to `screen` once the chunk that draws it is loaded (at once for the home and
+    /// scan screens, which are in the main module); says so if it cannot be fetched.
+    pub fn go(&self, screen: Screen) {
+        let ctx = *self;
+        spawn_local(async move {
+            let ready = match &screen {
+                Screen::Home { .. } | Screen::Scanning => Ok(()),
+                Screen::Venue(_) => venue::venue_page_chunk().await,
+                Screen::Declare(_) => declare::declare_page_chunk().await,
+                Screen::Done(_) => done::done_page_chunk().await,
+            };
+            match ready {
+                Ok(()) => ctx.screen.set(screen),
+                Err(_) => ctx.status.set(Some(Msg::ErrNetwork)),
+            }
+        });
     }
 
     /// A decoder trapped and is being replaced: says so, and offers the image it trapped on.
@@ -82,7 +113,7 @@ impl Ctx {
     /// Shows a checked venue and announces it.
     pub fn show_venue(&self, check: VenueCheck) {
         self.status.set(Some(Msg::ScanFoundVenue));
-        self.screen.set(Screen::Venue(check));
+        self.go(Screen::Venue(check));
     }
 }
 
@@ -91,11 +122,24 @@ pub fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
 }
 
-/// A poster URL opened directly carries the venue code in its fragment.
-fn venue_from_location(ctx: &Ctx) -> Option<VenueCheck> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let payload = hash.strip_prefix('#').filter(|p| !p.is_empty())?;
-    ctx.check_venue(payload).ok()
+/// A poster URL opened directly carries the venue code in its fragment: shows that venue
+/// (announced when the fragment changed in an open page).
+fn show_venue_from_location(ctx: Ctx, announce: bool) {
+    let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+        return;
+    };
+    let Some(payload) = hash.strip_prefix('#').filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let payload = payload.to_owned();
+    spawn_local(async move {
+        match ctx.check_venue(payload).await {
+            Ok(Ok(check)) if announce => ctx.show_venue(check),
+            Ok(Ok(check)) => ctx.go(Screen::Venue(check)),
+            Ok(Err(_)) => {}
+            Err(ChunkUnavailable) => ctx.status.set(Some(Msg::ErrNetwork)),
+        }
+    });
 }
 
 /// The widget.
@@ -118,14 +162,10 @@ pub fn App(options: MountOptions) -> impl IntoView {
         crash: RwSignal::new(None),
     };
     provide_context(ctx);
-    if let Some(check) = venue_from_location(&ctx) {
-        ctx.screen.set(Screen::Venue(check));
-    }
+    show_venue_from_location(ctx, false);
     // Another poster opened in this tab changes only the fragment: no reload, just this event.
     let on_hash = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(check) = venue_from_location(&ctx) {
-            ctx.show_venue(check);
-        }
+        show_venue_from_location(ctx, true);
     });
     on_cleanup(move || on_hash.remove());
     on_cleanup(move || {
@@ -139,14 +179,15 @@ pub fn App(options: MountOptions) -> impl IntoView {
     let page = move || match ctx.screen.get() {
         Screen::Home { notice } => view! { <HomePage notice=notice/> }.into_any(),
         Screen::Scanning => view! { <ScanPage/> }.into_any(),
-        Screen::Venue(check) => view! { <VenuePage check=check/> }.into_any(),
-        Screen::Declare(check) => view! { <DeclarePage check=check/> }.into_any(),
-        Screen::Done(receipt) => view! { <DonePage receipt=receipt/> }.into_any(),
+        // Set by `Ctx::go`, once their chunk is loaded.
+        Screen::Venue(check) => lazy::page(venue::venue_page(check)),
+        Screen::Declare(check) => lazy::page(declare::declare_page(check)),
+        Screen::Done(receipt) => lazy::page(done::done_page(receipt)),
     };
     view! {
         <div class="vaora" lang=move || ctx.lang.get().tag()>
             <header class="vaora-header">
-                <h1 class="vaora-title">{move || ctx.t(Msg::AppTitle)}</h1>
+                <h1 class="vaora-title">{ctx.tr(Msg::AppTitle)}</h1>
                 <LangSwitch/>
             </header>
             <p class="vaora-status" role="status" aria-live="polite" data-test="status">

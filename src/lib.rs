@@ -13,6 +13,7 @@ pub mod feedback;
 pub mod frame_clock;
 pub mod i18n;
 pub mod js;
+pub mod lazy;
 pub mod options;
 pub mod pages;
 pub mod prefs;
@@ -53,7 +54,10 @@ impl VaoraHandle {
 /// Renders the widget into `element`. `options`: `{ endpoint, trustedKeys, assets?, lang? }`.
 #[wasm_bindgen]
 pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHandle, JsError> {
-    let options: MountOptions = serde_wasm_bindgen::from_value(options)
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("PANIC {info}").into())
+    }));
+    let options = MountOptions::from_js(&options)
         .map_err(|err| JsError::new(&format!("invalid Vaora options: {err}")))?;
     let handle = leptos::mount::mount_to(element, move || {
         view! { <app::App options=options/> }.into_any()

@@ -1,26 +1,61 @@
 //! What a host page passes to `mount(element, options)`.
 
-use serde::Deserialize;
+use js_sys::{Array, Object};
 use vaora_protocol::venue_code::TrustedKey;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Mount options (camelCase in JavaScript), parsed with serde-wasm-bindgen.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+use crate::js::get;
+
+/// Mount options (camelCase in JavaScript): `{ endpoint?, trustedKeys, assets?, lang? }`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MountOptions {
     /// Base URL of the check-in API; empty means the page's own origin.
-    #[serde(default)]
     pub endpoint: String,
-    /// Public keys venue codes must be signed with (verified offline in the browser).
+    /// Public keys venue codes must be signed with (verified offline in the browser), each
+    /// `{ kid, public_key }` as in `/config.json`.
     pub trusted_keys: Vec<TrustedKey>,
     /// Where `scan-worker.js` and the decoder wasm are served from (a URL ending in `/`).
-    #[serde(default)]
     pub assets: Option<String>,
     /// Initial language tag (`vi` or `en`); the visitor's remembered choice wins.
-    #[serde(default)]
     pub lang: Option<String>,
 }
 
+/// The option names `mount` accepts; any other is refused, so a typo is not silently ignored.
+const FIELDS: [&str; 4] = ["endpoint", "trustedKeys", "assets", "lang"];
+
 impl MountOptions {
+    /// Reads the options object. By hand, not with serde: serde's error messages format
+    /// floats, and Rust's float formatting would be most of a chunk of the first module.
+    pub fn from_js(value: &JsValue) -> Result<MountOptions, String> {
+        let object = value.dyn_ref::<Object>().ok_or("expected an object")?;
+        for key in Object::keys(object).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !FIELDS.contains(&key.as_str()) {
+                return Err(format!("unknown field `{key}`"));
+            }
+        }
+        let keys = get(value, "trustedKeys");
+        let keys = keys
+            .dyn_ref::<Array>()
+            .ok_or("`trustedKeys` must be an array")?;
+        let trusted_keys = keys
+            .iter()
+            .map(|key| {
+                let kid = string(&key, "kid")?.ok_or("a trusted key needs `kid`")?;
+                let public_key =
+                    string(&key, "public_key")?.ok_or("a trusted key needs `public_key`")?;
+                let key_id = kid.parse().map_err(|_| format!("invalid key id `{kid}`"))?;
+                Ok(TrustedKey { key_id, public_key })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(MountOptions {
+            endpoint: string(value, "endpoint")?.unwrap_or_default(),
+            trusted_keys,
+            assets: string(value, "assets")?,
+            lang: string(value, "lang")?,
+        })
+    }
+
     /// The URL of an API path, e.g. `/v1/checkins`, under the configured endpoint.
     pub fn api_url(&self, path: &str) -> String {
         format!("{}{path}", self.endpoint.trim_end_matches('/'))
@@ -33,6 +68,18 @@ impl MountOptions {
             _ => format!("./{file}"),
         }
     }
+}
+
+/// `object[key]` as a string; `undefined` and `null` are absent, anything else is an error.
+fn string(object: &JsValue, key: &str) -> Result<Option<String>, String> {
+    let value = get(object, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| format!("`{key}` must be a string"))
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! the pinned keys.
 
 use vaora_protocol::venue_code::{self, TrustedKey, VenueClaims, VenueCodeError};
+use wasm_split_helpers::wasm_split;
+
+use crate::lazy::ChunkUnavailable;
 
 /// The outcome of checking a venue code.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +36,17 @@ pub fn check(
         claimed: venue_code::parse_unverified(&payload).ok(),
     });
     Ok(VenueCheck { payload, verdict })
+}
+
+/// [`check`] from the `venue` chunk (Ed25519, SHA-512 and the code's wire format stay out of
+/// the first scan); `preload(venue_chunk)` fetches the chunk without checking anything.
+#[wasm_split(venue, fallible, preload(venue_chunk))]
+pub fn check_lazily(
+    text: String,
+    trusted: Vec<TrustedKey>,
+    now_unix: u64,
+) -> Result<Result<VenueCheck, VenueCodeError>, ChunkUnavailable> {
+    Ok(check(&text, &trusted, now_unix))
 }
 
 #[cfg(test)]
@@ -72,6 +86,22 @@ mod tests {
             .expect_err("not genuine");
         assert_eq!(refusal.reason, VenueCodeError::UnknownKey);
         assert_eq!(refusal.claimed.expect("claims").venue_id, 7);
+    }
+
+    #[test]
+    fn the_split_check_gives_the_same_verdict_as_the_direct_one() {
+        // Natively a split function is a plain call: its future is ready at once.
+        let signer = VenueSigner::from_seed(&[1; 32]);
+        let payload = signer.sign(&claims()).expect("sign");
+        let trusted = vec![signer.trusted_key()];
+        let split = crate::lazy::loaded(check_lazily(
+            payload.clone(),
+            trusted.clone(),
+            1_700_000_100,
+        ))
+        .expect("no chunk to load natively");
+        assert_eq!(split, check(&payload, &trusted, 1_700_000_100));
+        assert!(split.expect("a venue code").verdict.is_ok());
     }
 
     #[test]

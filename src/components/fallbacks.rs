@@ -1,17 +1,23 @@
 //! The ways in without a live camera: a photo of the poster, or the short code typed by hand.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vaora_protocol::short_code::ShortCode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use wasm_split_helpers::wasm_split;
 use web_sys::HtmlInputElement;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx};
-use crate::components::foreign_code::ForeignCode;
+use crate::components::foreign_code::{foreign_code_chunk, ForeignCode};
 use crate::decoder::{Code, DecodeFailure};
-use crate::i18n::Msg;
+use crate::i18n::{venue_code_error, Msg};
+use crate::lazy::ChunkUnavailable;
+use crate::options::MountOptions;
 
 /// Photo upload and short-code form.
 #[component]
@@ -62,9 +68,9 @@ pub fn Fallbacks() -> impl IntoView {
 
     view! {
         <section class="vaora-card" aria-labelledby="vaora-other-ways">
-            <h2 id="vaora-other-ways" class="vaora-subtitle">{move || ctx.t(Msg::OtherWays)}</h2>
+            <h2 id="vaora-other-ways" class="vaora-subtitle">{ctx.tr(Msg::OtherWays)}</h2>
             <label class="vaora-secondary vaora-file">
-                {move || ctx.t(Msg::PhotoButton)}
+                {ctx.tr(Msg::PhotoButton)}
                 <input
                     type="file"
                     accept="image/*"
@@ -75,23 +81,23 @@ pub fn Fallbacks() -> impl IntoView {
                 />
             </label>
             <form class="vaora-short-code" on:submit=on_code novalidate>
-                <label for="vaora-short-code">{move || ctx.t(Msg::ShortCodeLabel)}</label>
+                <label for="vaora-short-code">{ctx.tr(Msg::ShortCodeLabel)}</label>
                 <input
                     id="vaora-short-code"
                     data-test="short-code"
                     autocomplete="off"
                     autocapitalize="characters"
                     spellcheck="false"
-                    placeholder=move || ctx.t(Msg::ShortCodeHint)
+                    placeholder=ctx.tr(Msg::ShortCodeHint)
                     prop:value=move || typed.get()
                     on:input=move |ev| typed.set(event_target_value(&ev))
                 />
                 <button type="submit" class="vaora-secondary" data-test="short-code-go">
-                    {move || ctx.t(Msg::ShortCodeButton)}
+                    {ctx.tr(Msg::ShortCodeButton)}
                 </button>
             </form>
             {move || problem.get().map(|msg| view! {
-                <p class="vaora-alert" role="alert" data-test="fallback-error">{move || ctx.t(msg)}</p>
+                <p class="vaora-alert" role="alert" data-test="fallback-error">{ctx.tr(msg)}</p>
             })}
             <ForeignCode foreign=foreign titled=false/>
         </section>
@@ -121,33 +127,53 @@ async fn decode_photo(
     if codes.is_empty() {
         return Err(Msg::PhotoNoCode);
     }
-    let Some(check) = codes
-        .iter()
-        .filter_map(|code| code.text.as_deref())
-        .find_map(|text| ctx.check_venue(text).ok())
-    else {
-        foreign.try_set(codes.into_iter().next());
-        return Err(Msg::ScanNotVaora);
-    };
-    ctx.show_venue(check);
-    Ok(())
+    for text in codes.iter().filter_map(|code| code.text.clone()) {
+        if let Ok(check) = ctx
+            .check_venue(text)
+            .await
+            .map_err(|ChunkUnavailable| Msg::ErrNetwork)?
+        {
+            ctx.show_venue(check);
+            return Ok(());
+        }
+    }
+    foreign_code_chunk().await.map_err(|_| Msg::ErrNetwork)?;
+    foreign.try_set(codes.into_iter().next());
+    Err(Msg::ScanNotVaora)
 }
 
-/// Fetches the venue's signed code by its short code and verifies it like a scanned one.
-async fn find_by_short_code(ctx: Ctx, code: ShortCode) -> Result<(), Msg> {
-    let options = ctx.options.get_value();
-    let venue =
+/// The venue code a short code stands for, fetched with the API client (the `lookup` chunk),
+/// or what to tell the visitor.
+type Lookup = Pin<Box<dyn Future<Output = Result<String, Msg>>>>;
+
+/// Starts the lookup of a short code; the returned future is the request.
+#[wasm_split(lookup, fallible)]
+fn lookup(options: MountOptions, code: ShortCode) -> Result<Lookup, ChunkUnavailable> {
+    Ok(Box::pin(async move {
         api::lookup_venue(&options, code.as_str())
             .await
+            .map(|venue| venue.venue_code)
             .map_err(|problem| match problem {
                 ApiProblem::Network => Msg::ErrNetwork,
                 ApiProblem::Rejected(err) if err.status == 404 => Msg::ShortCodeUnknown,
                 ApiProblem::Rejected(err) if err.status == 400 => Msg::ShortCodeInvalid,
                 _ => Msg::ErrServer,
-            })?;
+            })
+    }))
+}
+
+/// Fetches the venue's signed code by its short code and verifies it like a scanned one.
+async fn find_by_short_code(ctx: Ctx, code: ShortCode) -> Result<(), Msg> {
+    let unavailable = |ChunkUnavailable| Msg::ErrNetwork;
+    let venue_code = lookup(ctx.options.get_value(), code)
+        .await
+        .map_err(unavailable)?
+        .await?;
     let check = ctx
-        .check_venue(&venue.venue_code)
-        .map_err(crate::i18n::venue_code_error)?;
+        .check_venue(venue_code)
+        .await
+        .map_err(unavailable)?
+        .map_err(venue_code_error)?;
     ctx.show_venue(check);
     Ok(())
 }

@@ -28,7 +28,7 @@ pub fn LangSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="vaora-langs" role="group" aria-label=move || ctx.t(Msg::LanguageLabel)>
+        <div class="vaora-langs" role="group" aria-label=ctx.tr(Msg::LanguageLabel)>
             {button(Lang::Vi)}
             {button(Lang::En)}
         </div>

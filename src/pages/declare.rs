@@ -5,11 +5,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vaora_protocol::api::{error_code, CheckInRequest};
 use vaora_protocol::declaration::{Declaration, Field, FieldError, Symptoms};
+use wasm_split_helpers::wasm_split;
 
 use crate::api::{self, ApiProblem};
 use crate::app::{use_ctx, Ctx, Screen};
 use crate::i18n::{problem, Msg};
+use crate::lazy::ChunkUnavailable;
 use crate::venue::VenueCheck;
+
+/// [`DeclarePage`] from the `checkin` chunk (the form, its validation, the check-in API);
+/// `declare_page_chunk` fetches it ([`crate::app::Ctx::go`]).
+#[wasm_split(checkin, fallible, preload(declare_page_chunk))]
+pub fn declare_page(check: VenueCheck) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <DeclarePage check=check/> }.into_any())
+}
 
 /// The form for a genuine venue.
 #[component]
@@ -72,24 +81,24 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
 
     view! {
         <form class="vaora-card vaora-declare" on:submit=on_submit novalidate data-test="declaration">
-            <h2 class="vaora-subtitle">{move || ctx.t(Msg::DeclareTitle)}</h2>
+            <h2 class="vaora-subtitle">{ctx.tr(Msg::DeclareTitle)}</h2>
             <p class="vaora-venue-line">{venue_name}</p>
 
-            <label for="vaora-name">{move || ctx.t(Msg::FullName)}</label>
+            <label for="vaora-name">{ctx.tr(Msg::FullName)}</label>
             <input id="vaora-name" name="full_name" autocomplete="name" data-test="full-name"
                 aria-invalid=invalid(Field::FullName) aria-describedby="vaora-name-error"
                 prop:value=move || draft.with(|d| d.full_name.clone())
                 on:input=edit(|d, v| d.full_name = v)/>
             <p id="vaora-name-error" class="vaora-field-error">{error_of(Field::FullName)}</p>
 
-            <label for="vaora-phone">{move || ctx.t(Msg::Phone)}</label>
+            <label for="vaora-phone">{ctx.tr(Msg::Phone)}</label>
             <input id="vaora-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
                 data-test="phone" aria-invalid=invalid(Field::Phone) aria-describedby="vaora-phone-error"
                 prop:value=move || draft.with(|d| d.phone.clone())
                 on:input=edit(|d, v| d.phone = v)/>
             <p id="vaora-phone-error" class="vaora-field-error">{error_of(Field::Phone)}</p>
 
-            <label for="vaora-birth-year">{move || ctx.t(Msg::BirthYear)}</label>
+            <label for="vaora-birth-year">{ctx.tr(Msg::BirthYear)}</label>
             <input id="vaora-birth-year" name="birth_year" inputmode="numeric" maxlength="4"
                 autocomplete="bday-year" data-test="birth-year" aria-invalid=invalid(Field::BirthYear)
                 aria-describedby="vaora-birth-year-error"
@@ -98,7 +107,7 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
             <p id="vaora-birth-year-error" class="vaora-field-error">{error_of(Field::BirthYear)}</p>
 
             <fieldset class="vaora-symptoms">
-                <legend>{move || ctx.t(Msg::SymptomsLegend)}</legend>
+                <legend>{ctx.tr(Msg::SymptomsLegend)}</legend>
                 {SYMPTOMS.iter().map(|&(msg, key, pick)| view! {
                     <label class="vaora-check">
                         <input type="checkbox" data-test=format!("symptom-{key}")
@@ -107,24 +116,24 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
                                 let on = event_target_checked(&ev);
                                 draft.update(|d| *pick(&mut d.symptoms) = on);
                             }/>
-                        {move || ctx.t(msg)}
+                        {ctx.tr(msg)}
                     </label>
                 }).collect_view()}
             </fieldset>
 
             <fieldset class="vaora-exposure">
-                <legend>{move || ctx.t(Msg::ExposureQuestion)}</legend>
+                <legend>{ctx.tr(Msg::ExposureQuestion)}</legend>
                 <label class="vaora-check">
                     <input type="radio" name="exposure" data-test="exposure-yes"
                         prop:checked=move || draft.with(|d| d.exposure)
                         on:change=move |_| draft.update(|d| d.exposure = true)/>
-                    {move || ctx.t(Msg::Yes)}
+                    {ctx.tr(Msg::Yes)}
                 </label>
                 <label class="vaora-check">
                     <input type="radio" name="exposure" data-test="exposure-no"
                         prop:checked=move || draft.with(|d| !d.exposure)
                         on:change=move |_| draft.update(|d| d.exposure = false)/>
-                    {move || ctx.t(Msg::No)}
+                    {ctx.tr(Msg::No)}
                 </label>
             </fieldset>
 
@@ -136,13 +145,13 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
                         let on = event_target_checked(&ev);
                         draft.update(|d| d.consent = on);
                     }/>
-                {move || ctx.t(Msg::ConsentText)}
+                {ctx.tr(Msg::ConsentText)}
             </label>
             <p id="vaora-consent-error" class="vaora-field-error">{error_of(Field::Consent)}</p>
-            <p class="vaora-warning">{move || ctx.t(Msg::FalseDeclarationWarning)}</p>
+            <p class="vaora-warning">{ctx.tr(Msg::FalseDeclarationWarning)}</p>
 
             {move || failure.get().map(|msg| view! {
-                <p class="vaora-alert" role="alert" data-test="form-error">{move || ctx.t(msg)}</p>
+                <p class="vaora-alert" role="alert" data-test="form-error">{ctx.tr(msg)}</p>
             })}
             <button type="submit" class="vaora-primary" data-test="submit" prop:disabled=move || sending.get()>
                 {move || ctx.t(if sending.get() { Msg::Submitting } else { Msg::SubmitCheckIn })}
@@ -180,7 +189,7 @@ async fn submit(
     match api::check_in(&options, &request).await {
         Ok(receipt) => {
             ctx.status.set(Some(Msg::DoneTitle));
-            ctx.screen.set(Screen::Done(receipt));
+            ctx.go(Screen::Done(receipt));
         }
         Err(ApiProblem::Rejected(err)) if err.code == error_code::VALIDATION_FAILED => {
             errors.try_set(err.fields);

@@ -3,9 +3,18 @@
 use leptos::html::H2;
 use leptos::prelude::*;
 use vaora_protocol::api::CheckInReceipt;
+use wasm_split_helpers::wasm_split;
 
 use crate::app::{use_ctx, Screen};
 use crate::i18n::Msg;
+use crate::lazy::ChunkUnavailable;
+
+/// [`DonePage`] from the `checkin` chunk, loaded with the declaration form;
+/// `done_page_chunk` makes it callable ([`crate::app::Ctx::go`]).
+#[wasm_split(checkin, fallible, preload(done_page_chunk))]
+pub fn done_page(receipt: CheckInReceipt) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <DonePage receipt=receipt/> }.into_any())
+}
 
 /// The receipt of a stored check-in.
 #[component]
@@ -21,14 +30,14 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
     view! {
         <section class="vaora-card vaora-done" data-test="done">
             <h2 node_ref=heading tabindex="-1" class="vaora-badge vaora-ok">
-                "✓ " {move || ctx.t(Msg::DoneTitle)}
+                "✓ " {ctx.tr(Msg::DoneTitle)}
             </h2>
             <dl class="vaora-receipt">
-                <dt>{move || ctx.t(Msg::DoneVenue)}</dt>
+                <dt>{ctx.tr(Msg::DoneVenue)}</dt>
                 <dd data-test="done-venue">{receipt.venue_name.clone()}</dd>
-                <dt>{move || ctx.t(Msg::DoneTime)}</dt>
+                <dt>{ctx.tr(Msg::DoneTime)}</dt>
                 <dd data-test="done-time">{when}</dd>
-                <dt>{move || ctx.t(Msg::DoneId)}</dt>
+                <dt>{ctx.tr(Msg::DoneId)}</dt>
                 <dd class="vaora-id" data-test="done-id">{receipt.id.to_string()}</dd>
             </dl>
             <button
@@ -36,7 +45,7 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
                 class="vaora-secondary"
                 on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
             >
-                {move || ctx.t(Msg::DoneAgain)}
+                {ctx.tr(Msg::DoneAgain)}
             </button>
         </section>
     }

@@ -13,18 +13,18 @@ pub fn HomePage(notice: Option<Msg>) -> impl IntoView {
     let camera_failed = notice.is_some();
     view! {
         <section class="vaora-card">
-            <p>{move || ctx.t(Msg::Tagline)}</p>
+            <p>{ctx.tr(Msg::Tagline)}</p>
             {notice.map(|msg| view! {
-                <p class="vaora-alert" role="alert" data-test="camera-error">{move || ctx.t(msg)}</p>
+                <p class="vaora-alert" role="alert" data-test="camera-error">{ctx.tr(msg)}</p>
             })}
-            <p class="vaora-hint">{move || ctx.t(Msg::CameraExplainer)}</p>
+            <p class="vaora-hint">{ctx.tr(Msg::CameraExplainer)}</p>
             <button
                 type="button"
                 class="vaora-primary"
                 data-test="scan"
                 on:click=move |_| ctx.screen.set(Screen::Scanning)
             >
-                {move || ctx.t(if camera_failed { Msg::RetryCamera } else { Msg::ScanButton })}
+                {ctx.tr(if camera_failed { Msg::RetryCamera } else { Msg::ScanButton })}
             </button>
         </section>
         <Fallbacks/>

@@ -16,12 +16,14 @@ use web_sys::{
 };
 
 use crate::app::{use_ctx, Ctx, Screen};
-use crate::camera::{self, Lens, TrackFeatures};
-use crate::components::foreign_code::ForeignCode;
+use crate::camera;
+use crate::components::camera_controls::{camera_controls, camera_controls_chunk};
+use crate::components::foreign_code::{foreign_code_chunk, ForeignCode};
 use crate::decoder::{Code, DecodeFailure};
 use crate::frame_clock::FrameClock;
 use crate::i18n::Msg;
-use crate::{feedback, js, prefs};
+use crate::lazy::{self, ChunkUnavailable};
+use crate::{feedback, js, prefs, venue};
 
 /// What is decoded of a frame. The overlay (`.vaora-frame` in style.css) is inset 15 %; the
 /// decoder sees 10 % more on each side, since nobody aims exactly.
@@ -48,7 +50,7 @@ pub fn ScanPage() -> impl IntoView {
                 let chosen = lens.get();
                 visible.get().then(|| view! { <CameraView lens=chosen pick=lens foreign=foreign/> })
             }}
-            <p class="vaora-hint">{move || ctx.t(Msg::ScanningHint)}</p>
+            <p class="vaora-hint">{ctx.tr(Msg::ScanningHint)}</p>
             <ForeignCode foreign=foreign titled=true/>
             <label class="vaora-check">
                 <input
@@ -61,7 +63,7 @@ pub fn ScanPage() -> impl IntoView {
                         prefs::set_feedback(on);
                     }
                 />
-                {move || ctx.t(Msg::FeedbackToggle)}
+                {ctx.tr(Msg::FeedbackToggle)}
             </label>
             <button
                 type="button"
@@ -69,19 +71,10 @@ pub fn ScanPage() -> impl IntoView {
                 data-test="stop"
                 on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
             >
-                {move || ctx.t(Msg::StopButton)}
+                {ctx.tr(Msg::StopButton)}
             </button>
         </section>
     }
-}
-
-/// Formats a number with the browser's own conversion (Rust's float formatting would add
-/// kilobytes to the wasm for four slider attributes).
-fn js_number(value: f64) -> String {
-    js_sys::Number::from(value)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_default()
 }
 
 fn page_visible() -> bool {
@@ -108,8 +101,8 @@ fn watch_visibility(visible: RwSignal<bool>) {
     });
 }
 
-/// The live camera with its optional controls (torch, zoom, lens) and the decode loop; codes
-/// read that are not venue codes go to `foreign`.
+/// The live camera with its optional controls (torch, zoom, lens: from a chunk, once the first
+/// frame is decoded) and the decode loop; codes read that are not venue codes go to `foreign`.
 #[component]
 fn CameraView(
     lens: Option<String>,
@@ -118,11 +111,9 @@ fn CameraView(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let video = NodeRef::<Video>::new();
-    let features = RwSignal::new(TrackFeatures::default());
-    let lenses = RwSignal::new(Vec::<Lens>::new());
-    let current_lens = RwSignal::new(None::<String>);
-    let torch_on = RwSignal::new(false);
     let track = StoredValue::new_local(None::<MediaStreamTrack>);
+    // Set once the first frame is decoded and the controls' chunk is loaded.
+    let controls_ready = RwSignal::new(false);
     let session = SendWrapper::new(Rc::new(Session::default()));
     let for_cleanup = session.clone();
     on_cleanup(move || for_cleanup.stop());
@@ -136,15 +127,8 @@ fn CameraView(
             match camera::start(&element, lens.as_deref()).await {
                 Ok(stream) if session.alive() => {
                     ctx.status.set(Some(Msg::ScanningHint));
-                    if let Some(video_track) = camera::video_track(&stream) {
-                        features.set(camera::features(&video_track));
-                        current_lens.set(camera::device_id(&video_track));
-                        track.set_value(Some(video_track));
-                    }
-                    Session::run(&session, ctx, element, stream, foreign);
-                    // Labels are readable only now that permission was given.
-                    let found = camera::cameras().await;
-                    lenses.try_set(found);
+                    track.set_value(camera::video_track(&stream));
+                    Session::run(&session, ctx, element, stream, foreign, controls_ready);
                 }
                 Ok(stream) => camera::stop(&stream),
                 Err(err) => {
@@ -157,73 +141,17 @@ fn CameraView(
         });
     });
 
-    let toggle_torch = move |_| {
-        let Some(video_track) = track.get_value() else {
-            return;
-        };
-        let on = !torch_on.get_untracked();
-        spawn_local(async move {
-            if camera::set_torch(&video_track, on).await {
-                torch_on.try_set(on);
-            }
-        });
-    };
-    let zoom_to = move |ev: leptos::ev::Event| {
-        // The browser parses the number: Rust's float parsing would add kilobytes to the wasm.
-        let value = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .map(|input| input.value_as_number());
-        let (Some(video_track), Some(value)) = (track.get_value(), value) else {
-            return;
-        };
-        spawn_local(async move {
-            camera::set_zoom(&video_track, value).await;
-        });
-    };
-    let choose_lens = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        prefs::set_lens(&id);
-        pick.set(Some(id));
-    };
-
     view! {
         <div class="vaora-viewfinder">
             <video node_ref=video class="vaora-video" autoplay=true muted=true aria-hidden="true"></video>
             <div class="vaora-frame" aria-hidden="true"></div>
         </div>
-        <div class="vaora-camera-controls">
-            {move || features.get().torch.then(|| view! {
-                <button type="button" class="vaora-secondary" data-test="torch"
-                    aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
-                    {move || ctx.t(Msg::Torch)}
-                </button>
-            })}
-            {move || features.get().zoom.map(|zoom| view! {
-                <label class="vaora-zoom">
-                    {move || ctx.t(Msg::Zoom)}
-                    <input type="range" data-test="zoom" min=js_number(zoom.min)
-                        max=js_number(zoom.max) step=js_number(zoom.step)
-                        prop:value=js_number(zoom.current) on:input=zoom_to/>
-                </label>
-            })}
-            {move || (lenses.get().len() > 1).then(|| view! {
-                <label class="vaora-lens">
-                    {move || ctx.t(Msg::CameraLens)}
-                    <select data-test="lens" on:change=choose_lens>
-                        {lenses.get().into_iter().enumerate().map(|(index, lens)| {
-                            let selected = current_lens.get_untracked().as_deref() == Some(lens.id.as_str());
-                            let name = if lens.label.is_empty() {
-                                format!("{} {}", ctx.t(Msg::CameraLens), index + 1)
-                            } else {
-                                lens.label
-                            };
-                            view! { <option value=lens.id selected=selected>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-            })}
-        </div>
+        {move || {
+            // Tracks `controls_ready` (set after the track), then draws for the track.
+            let ready = controls_ready.get();
+            let track = track.get_value().filter(|_| ready)?;
+            Some(lazy::page(camera_controls(track, pick)))
+        }}
     }
 }
 
@@ -249,6 +177,7 @@ impl Session {
         video: HtmlVideoElement,
         stream: MediaStream,
         foreign: RwSignal<Option<Code>>,
+        controls_ready: RwSignal<bool>,
     ) {
         *self_.stream.borrow_mut() = Some(stream);
         let Some(grabber) = FrameGrabber::new(video) else {
@@ -261,13 +190,19 @@ impl Session {
         let weak: Weak<Session> = Rc::downgrade(self_);
         let clock = FrameClock::start(&grabber.video.clone(), move || {
             if let Some(session) = weak.upgrade() {
-                session.on_tick(ctx, &grabber, foreign);
+                session.on_tick(ctx, &grabber, foreign, controls_ready);
             }
         });
         *self_.clock.borrow_mut() = Some(clock);
     }
 
-    fn on_tick(self: Rc<Self>, ctx: Ctx, grabber: &FrameGrabber, foreign: RwSignal<Option<Code>>) {
+    fn on_tick(
+        self: Rc<Self>,
+        ctx: Ctx,
+        grabber: &FrameGrabber,
+        foreign: RwSignal<Option<Code>>,
+        controls_ready: RwSignal<bool>,
+    ) {
         if self.stopped.get() || self.busy.get() {
             return; // drop this frame: the worker is still on the previous one
         }
@@ -280,35 +215,56 @@ impl Session {
         let decoder = ctx.decoder.get_value();
         spawn_local(async move {
             let outcome = decoder.decode_image_data(&frame, number).await;
+            if number == 0 {
+                // The first frame is decoded: now fetch the venue check, so that reading a
+                // code does not wait for it (failure is fine: the check fetches it again), and
+                // the camera controls (without their chunk there are none).
+                spawn_local(async {
+                    let _ = venue::venue_chunk().await;
+                });
+                spawn_local(async move {
+                    if camera_controls_chunk().await.is_ok() {
+                        controls_ready.try_set(true);
+                    }
+                });
+            }
+            if !self.stopped.get() {
+                match outcome {
+                    Ok(codes) => self.on_codes(ctx, codes, foreign).await,
+                    Err(DecodeFailure::Crashed(report)) => ctx.decoder_crashed(report),
+                    Err(_) => {}
+                }
+            }
+            // Only now: the codes of one frame are checked before the next frame's.
             self.busy.set(false);
-            if self.stopped.get() {
-                return;
-            }
-            match outcome {
-                Ok(codes) => self.on_codes(ctx, &codes, foreign),
-                Err(DecodeFailure::Crashed(report)) => ctx.decoder_crashed(report),
-                Err(_) => {}
-            }
         });
     }
 
-    fn on_codes(&self, ctx: Ctx, codes: &[Code], foreign: RwSignal<Option<Code>>) {
+    async fn on_codes(&self, ctx: Ctx, codes: Vec<Code>, foreign: RwSignal<Option<Code>>) {
         for code in codes {
-            let text = code.text.as_deref().unwrap_or_default();
-            match ctx.check_venue(text) {
-                Ok(check) => {
+            let text = code.text.clone().unwrap_or_default();
+            let checked = ctx.check_venue(text).await;
+            if self.stopped.get() {
+                return;
+            }
+            match checked {
+                Ok(Ok(check)) => {
                     self.stop();
                     feedback::code_read(ctx.feedback.get_untracked());
                     ctx.show_venue(check);
                     return;
                 }
-                Err(_) => {
+                Ok(Err(_)) => {
                     // Announce a foreign code once, not on every frame it stays in view.
-                    if foreign.try_get_untracked().flatten().as_ref() != Some(code) {
+                    if foreign.try_get_untracked().flatten().as_ref() != Some(&code)
+                        && foreign_code_chunk().await.is_ok()
+                    {
                         ctx.status.set(Some(Msg::ScanNotVaora));
-                        foreign.try_set(Some(code.clone()));
+                        foreign.try_set(Some(code));
                     }
                 }
+                // The check could not be fetched: said, and tried again on the next frame.
+                Err(ChunkUnavailable) => ctx.status.set(Some(Msg::ErrNetwork)),
             }
         }
     }

@@ -1,10 +1,19 @@
 //! The venue a code points to, and whether the code is genuine.
 
 use leptos::prelude::*;
+use wasm_split_helpers::wasm_split;
 
 use crate::app::{use_ctx, Screen};
 use crate::i18n::{venue_code_error, Msg};
+use crate::lazy::ChunkUnavailable;
 use crate::venue::VenueCheck;
+
+/// [`VenuePage`] from the `venue` chunk, which the venue check has loaded already;
+/// `venue_page_chunk` makes it callable ([`crate::app::Ctx::go`]).
+#[wasm_split(venue, fallible, preload(venue_page_chunk))]
+pub fn venue_page(check: VenueCheck) -> Result<AnyView, ChunkUnavailable> {
+    Ok(view! { <VenuePage check=check/> }.into_any())
+}
 
 /// Shows the verified venue with a way forward, or the refusal with its reason.
 #[component]
@@ -12,39 +21,45 @@ pub fn VenuePage(check: VenueCheck) -> impl IntoView {
     let ctx = use_ctx();
     let scan_again = move |_| ctx.screen.set(Screen::Scanning);
     match check.verdict.clone() {
-        Ok(claims) => view! {
+        Ok(claims) => {
+            // Likely next: the declaration. Fetch its chunk while the visitor reads.
+            leptos::task::spawn_local(async {
+                let _ = crate::pages::declare::declare_page_chunk().await;
+            });
+            view! {
             <section class="vaora-card vaora-venue" data-test="venue" data-genuine="true">
-                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {move || ctx.t(Msg::VenueGenuine)}</p>
+                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {ctx.tr(Msg::VenueGenuine)}</p>
                 <h2 class="vaora-venue-name" data-test="venue-name">{claims.name.clone()}</h2>
-                <p>{move || ctx.t(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
+                <p>{ctx.tr(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
                 <button
                     type="button"
                     class="vaora-primary"
                     data-test="declare"
-                    on:click=move |_| ctx.screen.set(Screen::Declare(check.clone()))
+                    on:click=move |_| ctx.go(Screen::Declare(check.clone()))
                 >
-                    {move || ctx.t(Msg::ContinueToDeclare)}
+                    {ctx.tr(Msg::ContinueToDeclare)}
                 </button>
                 <button type="button" class="vaora-secondary" on:click=scan_again>
-                    {move || ctx.t(Msg::ScanAgain)}
+                    {ctx.tr(Msg::ScanAgain)}
                 </button>
             </section>
+            }
+            .into_any()
         }
-        .into_any(),
         Err(refusal) => {
             let reason = venue_code_error(refusal.reason);
             let claimed = refusal.claimed.map(|claims| claims.name);
             view! {
                 <section class="vaora-card vaora-venue" data-test="venue" data-genuine="false">
                     <p class="vaora-badge vaora-bad" role="alert" data-test="not-genuine">
-                        "✗ " {move || ctx.t(Msg::VenueNotGenuine)}
+                        "✗ " {ctx.tr(Msg::VenueNotGenuine)}
                     </p>
                     {claimed.map(|name| view! {
                         <h2 class="vaora-venue-name vaora-struck" data-test="venue-name">{name}</h2>
                     })}
-                    <p data-test="refusal-reason">{move || ctx.t(reason)}</p>
+                    <p data-test="refusal-reason">{ctx.tr(reason)}</p>
                     <button type="button" class="vaora-primary" on:click=scan_again>
-                        {move || ctx.t(Msg::ScanAgain)}
+                        {ctx.tr(Msg::ScanAgain)}
                     </button>
                 </section>
             }

@@ -65,6 +65,34 @@ test('the camera stops while the page is hidden and restarts when it is shown', 
   }
 });
 
+test('torch and zoom, where the track offers them, appear once the first frame is decoded', async () => {
+  const clip = join(env.dir, 'nothing-3.y4m');
+  testkit('blank', '--width', '640', '--height', '480', '--out', clip);
+  const { browser, page, errors } = await launch({ clip });
+  // Chromium's fake camera has neither: make its track report both, as a phone's would.
+  await page.addInitScript(() => {
+    const own = MediaStreamTrack.prototype.getCapabilities;
+    MediaStreamTrack.prototype.getCapabilities = function () {
+      return { ...(own ? own.call(this) : {}), torch: true, zoom: { min: 1, max: 4, step: 0.5 } };
+    };
+  });
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+  try {
+    await page.goto(env.server.url);
+    await byTest(page, 'scan').click();
+    await byTest(page, 'zoom').waitFor({ timeout: 15_000 });
+    assert.equal(await byTest(page, 'zoom').getAttribute('max'), '4');
+    assert.equal(await byTest(page, 'zoom').getAttribute('step'), '0.5');
+    assert.equal(await byTest(page, 'torch').getAttribute('aria-pressed'), 'false');
+    // Drawn by the controls' chunk, fetched after the decoder's first answer.
+    assert.ok(requested.includes('/split_controls.wasm'), `${requested}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the beep and vibration switch is remembered on the device', async () => {
   const clip = join(env.dir, 'nothing-2.y4m');
   testkit('blank', '--width', '640', '--height', '480', '--out', clip);

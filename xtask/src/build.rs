@@ -1,5 +1,6 @@
-//! The wasm build: cargo → wasm-bindgen (library, pinned to Cargo.lock) → wasm-opt (release) →
-//! `pkg/` with the static shell from `www/` and a package.json.
+//! The wasm build: cargo → (UI only) wasm-split at its `#[lazy]` functions → wasm-bindgen
+//! (library, pinned to Cargo.lock) → wasm-opt (release) → `pkg/` with the static shell from
+//! `www/` and a package.json.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,8 @@ struct Module {
     package: &'static str,
     /// wasm-opt level: the UI is tuned for size, the decoders for speed (BENCHMARKS.md).
     opt_level: &'static str,
+    /// Split at its `#[lazy]` functions into a main module and chunks loaded on first call.
+    split: bool,
 }
 
 /// Built one cargo invocation each: built together, cargo would unify their features and the
@@ -29,14 +32,17 @@ const MODULES: [Module; 3] = [
     Module {
         package: "vaora",
         opt_level: "-Oz",
+        split: true,
     },
     Module {
         package: "vaora-scan-worker",
         opt_level: "-O3",
+        split: false,
     },
     Module {
         package: "vaora-photo-worker",
         opt_level: "-Oz",
+        split: false,
     },
 ];
 
@@ -56,18 +62,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     tools::ensure_wasm_target()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for module in &MODULES {
-        let mut args = vec![
-            "build",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            module.package,
-        ];
-        if profile == Profile::Release {
-            // Size-tuned UI, speed-tuned decoders: see `[profile.wasm-release]` in Cargo.toml.
-            args.extend(["--profile", "wasm-release"]);
-        }
-        tools::run(&root, &cargo, &args)?;
+        tools::run(&root, &cargo, &cargo_args(module, profile))?;
     }
 
     let pkg = root.join("pkg");
@@ -81,24 +76,104 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             Profile::Dev => "debug",
             Profile::Release => "wasm-release",
         });
+    let mut chunks = Vec::new();
     for module in &MODULES {
         let name = module.package.replace('-', "_");
-        bindgen(&artifacts.join(format!("{name}.wasm")), &pkg)?;
+        let wasm = artifacts.join(format!("{name}.wasm"));
+        let mut outputs = vec![pkg.join(format!("{name}_bg.wasm"))];
+        if module.split {
+            let split = split(&wasm, &name, &pkg)?;
+            bindgen_split(&split.main, &name, &pkg)?;
+            outputs.extend(split.chunks.iter().cloned());
+            chunks.extend(split.chunks);
+        } else {
+            bindgen(&wasm, &pkg)?;
+        }
         if profile == Profile::Release {
-            optimise(
-                &root,
-                &pkg.join(format!("{name}_bg.wasm")),
-                module.opt_level,
-            )?;
+            for output in &outputs {
+                optimise(&root, output, module.opt_level)?;
+            }
         }
     }
     copy_dir(&root.join("www"), &pkg)?;
     write_package_json(&pkg)?;
     if profile == Profile::Release {
-        sizes::report(&pkg)?;
+        minify_js(&root, &pkg)?;
+        let chunk_names: Vec<String> = chunks
+            .iter()
+            .filter_map(|chunk| chunk.file_name())
+            .map(|name| name.to_string_lossy().into_owned())
+            .collect();
+        sizes::report(&pkg, &chunk_names)?;
     }
     eprintln!("xtask: built {} ({profile:?})", pkg.display());
     Ok(pkg)
+}
+
+/// `cargo` arguments that build `module` for the browser. The UI is linked with its relocations
+/// (`--emit-relocs`) so that wasm-split can move functions and data into chunks; passed through
+/// `cargo rustc` so that only the final link gets it (a RUSTFLAGS change would rebuild every
+/// dependency, and the workers share the target dir).
+fn cargo_args(module: &Module, profile: Profile) -> Vec<&'static str> {
+    let mut args = vec![
+        if module.split { "rustc" } else { "build" },
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        module.package,
+    ];
+    if profile == Profile::Release {
+        // Size-tuned UI, speed-tuned decoders: see `[profile.wasm-release]` in Cargo.toml.
+        args.extend(["--profile", "wasm-release"]);
+    }
+    if module.split {
+        args.extend(["--lib", "--", "-C", "link-arg=--emit-relocs"]);
+    }
+    args
+}
+
+/// The UI after wasm-split: the main module (still to go through wasm-bindgen) and the chunks,
+/// already in `pkg/`.
+pub struct Split {
+    pub main: PathBuf,
+    pub chunks: Vec<PathBuf>,
+}
+
+/// Splits `wasm` at its `#[lazy]` functions (Leptos' `wasm_split` helpers, the splitter
+/// cargo-leptos runs): the chunks and their loader `__wasm_split.js` go to `out`, the main module
+/// beside `wasm`. The loader fetches chunks relative to its own URL, so they load from wherever
+/// the widget's JS is served.
+pub fn split(wasm: &Path, name: &str, out: &Path) -> Result<Split> {
+    let input = fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let main = wasm.with_file_name(format!("{name}_split_main.wasm"));
+    let main_module = format!("./{name}.js");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = out;
+    options.main_out_path = &main;
+    options.link_name = "./__wasm_split.js";
+    options.main_module = &main_module;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|err| anyhow::anyhow!("wasm-split on {}: {err:#}", wasm.display()))?;
+    Ok(Split {
+        main,
+        chunks: split.split_modules,
+    })
+}
+
+/// wasm-bindgen on a split main module: named like the unsplit one, and keeping the linker's
+/// exports (memory, table, stack pointer) that the chunks import.
+pub fn bindgen_split(main: &Path, name: &str, out: &Path) -> Result<()> {
+    Bindgen::new()
+        .input_path(main)
+        .out_name(name)
+        .web(true)?
+        .typescript(true)
+        .omit_default_module_path(false)
+        .keep_lld_exports(true)
+        .remove_name_section(!keep_names())
+        .remove_producers_section(true)
+        .generate(out)
+        .with_context(|| format!("wasm-bindgen on {}", main.display()))
 }
 
 pub fn target_dir(root: &Path) -> PathBuf {
@@ -131,11 +206,33 @@ pub fn optimise(root: &Path, wasm: &Path, level: &str) -> Result<()> {
     let wasm_opt = tools::wasm_opt(root)?;
     let path = wasm.to_string_lossy().into_owned();
     let mut args = vec![level, path.as_str(), "-o", path.as_str()];
+    if level == "-Oz" {
+        // Repeats the passes while they still shrink the module: -0.6 KB brotli on the UI.
+        args.push("--converge");
+    }
     args.extend(WASM_FEATURES);
     if keep_names() {
         args.push("--debuginfo");
     }
     tools::run(root, &wasm_opt.to_string_lossy(), &args)
+}
+
+/// Minifies every `.js` file of `pkg` in place (ES modules: exports keep their names). The
+/// wasm-bindgen glue is ~25 % smaller brotli-compressed, the commented shell scripts ~40 %.
+fn minify_js(root: &Path, pkg: &Path) -> Result<()> {
+    let terser = tools::terser(root)?.to_string_lossy().into_owned();
+    for entry in fs::read_dir(pkg)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "js") {
+            let file = path.to_string_lossy().into_owned();
+            tools::run(
+                root,
+                &terser,
+                &[&file, "--module", "--compress", "--mangle", "-o", &file],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
@@ -168,4 +265,29 @@ fn write_package_json(pkg: &Path) -> Result<()> {
         serde_json::to_string_pretty(&manifest)? + "\n",
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_ui_is_linked_with_relocations_for_the_splitter() {
+        for module in &MODULES {
+            let args = cargo_args(module, Profile::Release);
+            assert!(args.windows(2).any(|w| w == ["--profile", "wasm-release"]));
+            let relocs = args.contains(&"link-arg=--emit-relocs");
+            assert_eq!(relocs, module.split, "{}", module.package);
+            // `cargo rustc` passes flags after `--` to the final crate only.
+            assert_eq!(args[0] == "rustc", module.split, "{}", module.package);
+        }
+        assert_eq!(
+            MODULES
+                .iter()
+                .filter(|m| m.split)
+                .map(|m| m.package)
+                .collect::<Vec<_>>(),
+            ["vaora"]
+        );
+    }
 }

@@ -71,6 +71,16 @@ pub fn wasm_opt(root: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// `terser` from npm: minifies the shipped JavaScript (glue and shell) in release builds.
+pub fn terser(root: &Path) -> Result<PathBuf> {
+    ensure_npm_packages(root)?;
+    let path = root.join("node_modules/.bin/terser");
+    if !path.exists() {
+        bail!("node_modules/.bin/terser is missing: run `npm ci` in the repository root");
+    }
+    Ok(path)
+}
+
 /// The Chromium used by the end-to-end tests: `VAORA_CHROMIUM`, or Debian's, installed with
 /// apt-get when running as root.
 pub fn ensure_chromium() -> Result<PathBuf> {
