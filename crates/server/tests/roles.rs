@@ -2,6 +2,8 @@
 //! their unit and below it, a tracer reads personal data (audited under the token's name), venue
 //! staff see their venue; a revoked token stops working at once.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -10,7 +12,6 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 use vaora_protocol::venue_code::VenueSigner;
 use vaora_server::app::{router, AppState};
-use vaora_server::store;
 
 const ADMIN: &str = "roles-test-admin";
 
@@ -21,29 +22,14 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(path);
-    if !token.is_empty() {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
-    }
-    let request = match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => request.body(Body::empty()),
-    }
-    .expect("request");
-    let response = app.clone().oneshot(request).await.expect("answer");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    common::call(
+        app,
+        method,
+        path,
+        (!token.is_empty()).then_some(token),
+        body,
     )
+    .await
 }
 
 async fn issue(app: &Router, body: Value) -> String {
@@ -66,10 +52,7 @@ async fn register(app: &Router, token: &str, unit: &str) -> (StatusCode, Value) 
 #[tokio::test]
 async fn every_role_acts_within_its_scope() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("vaora.sqlite");
-    let store = store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open");
+    let store = common::sqlite(&dir).await;
     let app = router(
         AppState::new(
             store.clone(),
@@ -253,10 +236,7 @@ async fn every_role_acts_within_its_scope() {
 #[tokio::test]
 async fn venues_register_in_bulk_from_csv_all_or_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("vaora.sqlite");
-    let store = store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open");
+    let store = common::sqlite(&dir).await;
     let app = router(
         AppState::new(
             store.clone(),

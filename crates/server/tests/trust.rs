@@ -3,15 +3,14 @@
 //! is revoked; a withdrawn venue and a switched-off programme refuse check-ins with their own
 //! error codes.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+mod common;
+
+use axum::http::StatusCode;
 use axum::Router;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use vaora_protocol::venue_code::VenueSigner;
 use vaora_server::app::{now_ms, router, AppState};
-use vaora_server::store::{self, Store};
+use vaora_server::store::Store;
 
 const ADMIN: &str = "trust-test-token";
 
@@ -38,29 +37,7 @@ async fn call(
     body: Option<Value>,
     admin: bool,
 ) -> (StatusCode, Value) {
-    let mut request = Request::builder().method(method).uri(path);
-    if admin {
-        request = request.header(header::AUTHORIZATION, format!("Bearer {ADMIN}"));
-    }
-    let request = match body {
-        Some(body) => request
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => request.body(Body::empty()),
-    }
-    .expect("request");
-    let response = app.clone().oneshot(request).await.expect("answer");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::call(app, method, path, admin.then_some(ADMIN), body).await
 }
 
 async fn register(app: &Router, name: &str) -> Value {
@@ -90,17 +67,10 @@ async fn check_in(app: &Router, venue_code: &Value) -> (StatusCode, Value) {
     call(app, "POST", "/v1/checkins", Some(body), false).await
 }
 
-async fn sqlite(dir: &tempfile::TempDir) -> Store {
-    let path = dir.path().join("vaora.sqlite");
-    store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open")
-}
-
 #[tokio::test]
 async fn a_rotated_key_keeps_its_codes_working_until_it_is_revoked() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = sqlite(&dir).await;
+    let store = common::sqlite(&dir).await;
     let (old_key, new_key) = (VenueSigner::generate(), VenueSigner::generate());
 
     let before = start(&store, &old_key).await;
@@ -200,7 +170,7 @@ async fn a_rotated_key_keeps_its_codes_working_until_it_is_revoked() {
 #[tokio::test]
 async fn a_withdrawn_venue_and_a_switched_off_programme_refuse_check_ins() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = sqlite(&dir).await;
+    let store = common::sqlite(&dir).await;
     let app = start(&store, &VenueSigner::generate()).await;
     let market = register(&app, "Chợ Mỹ Đức").await;
     let school = register(&app, "Trường tiểu học").await;
@@ -276,7 +246,7 @@ async fn a_withdrawn_venue_and_a_switched_off_programme_refuse_check_ins() {
 #[tokio::test]
 async fn personal_data_is_read_only_with_a_purpose_and_every_read_is_logged() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = sqlite(&dir).await;
+    let store = common::sqlite(&dir).await;
     let app = start(&store, &VenueSigner::generate()).await;
     let market = register(&app, "Chợ Mỹ Đức").await;
     let (status, receipt) = check_in(&app, &market["venue_code"]).await;
@@ -332,7 +302,7 @@ async fn personal_data_is_read_only_with_a_purpose_and_every_read_is_logged() {
 #[tokio::test]
 async fn the_server_purges_by_age_and_shows_its_purges() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = sqlite(&dir).await;
+    let store = common::sqlite(&dir).await;
     let app = start(&store, &VenueSigner::generate()).await;
     let market = register(&app, "Chợ Mỹ Đức").await;
     assert_eq!(

@@ -2,41 +2,22 @@
 //! post-2025 list when `VAORA_TEST_UNITS_CSV` names it — `cargo xtask test` fetches it — and the
 //! 3-level shape of the earlier era), children are browsed by parent, venues must be in a unit.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
-use serde_json::{json, Value};
-use tower::ServiceExt;
+use serde_json::json;
 use vaora_protocol::venue_code::VenueSigner;
 use vaora_server::app::{router, AppState};
-use vaora_server::store;
 
 const ADMIN: &str = "units-test-token";
 
 async fn app() -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("vaora.sqlite");
-    let store = store::open(path.to_str().expect("utf-8 path"))
-        .await
-        .expect("open");
+    let store = common::sqlite(&dir).await;
     let state = AppState::new(store, VenueSigner::generate(), ADMIN, "http://vaora.test");
     (router(state, None), dir)
-}
-
-async fn call(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
-    let response = app.clone().oneshot(request).await.expect("answer");
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 fn import(csv: String, token: &str) -> Request<Body> {
@@ -61,17 +42,17 @@ const THREE_LEVELS: &str = "code,name,type,parent
 #[tokio::test]
 async fn the_three_level_shape_imports_and_browses_by_parent() {
     let (app, _dir) = app().await;
-    let (status, _) = call(&app, import(THREE_LEVELS.into(), "wrong")).await;
+    let (status, _) = common::send(&app, import(THREE_LEVELS.into(), "wrong")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, imported) = call(&app, import(THREE_LEVELS.into(), ADMIN)).await;
+    let (status, imported) = common::send(&app, import(THREE_LEVELS.into(), ADMIN)).await;
     assert_eq!(status, StatusCode::OK, "{imported}");
     assert_eq!(imported, json!({ "imported": 4, "top_level": 1 }));
 
-    let (_, top) = call(&app, get("/v1/units")).await;
+    let (_, top) = common::send(&app, get("/v1/units")).await;
     assert_eq!(top["units"][0]["code"], "01");
-    let (_, district) = call(&app, get("/v1/units?parent=01")).await;
+    let (_, district) = common::send(&app, get("/v1/units?parent=01")).await;
     assert_eq!(district["units"][0]["name"], "Huyện Mỹ Đức");
-    let (_, communes) = call(&app, get("/v1/units?parent=282")).await;
+    let (_, communes) = common::send(&app, get("/v1/units?parent=282")).await;
     let names: Vec<&str> = communes["units"]
         .as_array()
         .expect("units")
@@ -79,13 +60,13 @@ async fn the_three_level_shape_imports_and_browses_by_parent() {
         .filter_map(|u| u["name"].as_str())
         .collect();
     assert_eq!(names, ["Thị trấn Đại Nghĩa", "Xã Đồng Tâm"]);
-    let (status, one) = call(&app, get("/v1/units/10477")).await;
+    let (status, one) = common::send(&app, get("/v1/units/10477")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         one,
         json!({ "code": "10477", "name": "Xã Đồng Tâm", "kind": "xã", "parent": "282" })
     );
-    let (status, missing) = call(&app, get("/v1/units?parent=99")).await;
+    let (status, missing) = common::send(&app, get("/v1/units?parent=99")).await;
     assert_eq!(
         (status, missing["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("unit_not_found"))
@@ -101,8 +82,11 @@ async fn the_three_level_shape_imports_and_browses_by_parent() {
             ))
             .expect("request")
     };
-    assert_eq!(call(&app, register("10477")).await.0, StatusCode::CREATED);
-    let (status, refused) = call(&app, register("55555")).await;
+    assert_eq!(
+        common::send(&app, register("10477")).await.0,
+        StatusCode::CREATED
+    );
+    let (status, refused) = common::send(&app, register("55555")).await;
     assert_eq!(
         (status, refused["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("unit_not_found"))
@@ -112,9 +96,9 @@ async fn the_three_level_shape_imports_and_browses_by_parent() {
 #[tokio::test]
 async fn a_bad_file_changes_nothing_and_says_where() {
     let (app, _dir) = app().await;
-    call(&app, import(THREE_LEVELS.into(), ADMIN)).await;
+    common::send(&app, import(THREE_LEVELS.into(), ADMIN)).await;
     let broken = "code,name,type,parent\n01,Hà Nội,tỉnh,\n00070,Hoàn Kiếm,phường,02\n";
-    let (status, error) = call(&app, import(broken.into(), ADMIN)).await;
+    let (status, error) = common::send(&app, import(broken.into(), ADMIN)).await;
     assert_eq!(
         (status, error["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("validation_failed"))
@@ -125,7 +109,7 @@ async fn a_bad_file_changes_nothing_and_says_where() {
             .is_some_and(|m| m.contains("00070")),
         "{error}"
     );
-    let (_, district) = call(&app, get("/v1/units?parent=01")).await;
+    let (_, district) = common::send(&app, get("/v1/units?parent=01")).await;
     assert_eq!(
         district["units"][0]["code"], "282",
         "the previous set is intact"
@@ -140,10 +124,10 @@ async fn the_official_2025_list_loads_34_provinces_and_3321_communes() {
     };
     let csv = std::fs::read_to_string(path).expect("official CSV");
     let (app, _dir) = app().await;
-    let (status, imported) = call(&app, import(csv, ADMIN)).await;
+    let (status, imported) = common::send(&app, import(csv, ADMIN)).await;
     assert_eq!(status, StatusCode::OK, "{imported}");
     assert_eq!(imported, json!({ "imported": 3_355, "top_level": 34 }));
-    let (_, provinces) = call(&app, get("/v1/units")).await;
+    let (_, provinces) = common::send(&app, get("/v1/units")).await;
     let provinces = provinces["units"].as_array().cloned().unwrap_or_default();
     assert_eq!(provinces.len(), 34);
     let ha_noi = provinces
@@ -154,7 +138,7 @@ async fn the_official_2025_list_loads_34_provinces_and_3321_communes() {
     let mut communes = 0;
     for province in &provinces {
         let code = province["code"].as_str().unwrap_or_default();
-        let (_, wards) = call(&app, get(&format!("/v1/units?parent={code}"))).await;
+        let (_, wards) = common::send(&app, get(&format!("/v1/units?parent={code}"))).await;
         communes += wards["units"].as_array().map_or(0, Vec::len);
     }
     assert_eq!(communes, 3_321);
