@@ -392,16 +392,7 @@ impl Storage for PostgresStore {
     }
 
     async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(access.at)
-        .bind(access.checkin_id)
-        .bind(&access.actor)
-        .bind(&access.purpose)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.record_accesses(vec![access]).await
     }
 
     async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {

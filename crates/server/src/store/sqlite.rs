@@ -183,6 +183,21 @@ impl SqliteStore {
         answer.await.map_err(|_| StoreError::Unavailable)?
     }
 
+    /// One statement through the writer thread; the number of rows it changed, once committed.
+    async fn execute(
+        &self,
+        sql: &'static str,
+        args: Vec<rusqlite::types::Value>,
+    ) -> Result<usize, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| Ok(conn.execute(sql, rusqlite::params_from_iter(args))?),
+                sender,
+            )
+        })
+        .await
+    }
+
     /// Runs a read on one of the reader connections, off the async runtime.
     async fn read<T: Send + 'static>(
         &self,
@@ -484,19 +499,13 @@ impl Storage for SqliteStore {
     }
 
     async fn revoke_venue(&self, id: u64, at: i64) -> Result<bool, StoreError> {
-        self.write(|sender| {
-            job(
-                move |conn| {
-                    let changed = conn.execute(
-                        "UPDATE venues SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
-                        params![id as i64, at],
-                    )?;
-                    Ok(changed == 1)
-                },
-                sender,
+        let changed = self
+            .execute(
+                "UPDATE venues SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+                vec![(id as i64).into(), at.into()],
             )
-        })
-        .await
+            .await?;
+        Ok(changed == 1)
     }
 
     async fn keys(&self) -> Result<Vec<PublishedKey>, StoreError> {
@@ -557,21 +566,15 @@ impl Storage for SqliteStore {
     }
 
     async fn revoke_key(&self, kid: KeyId, at: i64) -> Result<bool, StoreError> {
-        self.write(|sender| {
-            job(
-                move |conn| {
-                    let changed = conn.execute(
-                        "UPDATE signing_keys SET status = 'revoked',
-                             since = CASE WHEN status = 'revoked' THEN since ELSE ?2 END
-                         WHERE kid = ?1",
-                        params![kid.to_string(), at],
-                    )?;
-                    Ok(changed == 1)
-                },
-                sender,
+        let changed = self
+            .execute(
+                "UPDATE signing_keys SET status = 'revoked',
+                     since = CASE WHEN status = 'revoked' THEN since ELSE ?2 END
+                 WHERE kid = ?1",
+                vec![kid.to_string().into(), at.into()],
             )
-        })
-        .await
+            .await?;
+        Ok(changed == 1)
     }
 
     async fn programme(&self) -> Result<ProgrammeStatus, StoreError> {
@@ -589,21 +592,13 @@ impl Storage for SqliteStore {
     }
 
     async fn set_programme(&self, status: ProgrammeStatus) -> Result<(), StoreError> {
-        let json = programme_json(&status)?;
-        self.write(|sender| {
-            job(
-                move |conn| {
-                    conn.execute(
-                        "INSERT INTO settings (name, value) VALUES ('programme', ?1)
-                         ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                        params![json],
-                    )?;
-                    Ok(())
-                },
-                sender,
-            )
-        })
+        self.execute(
+            "INSERT INTO settings (name, value) VALUES ('programme', ?1)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            vec![programme_json(&status)?.into()],
+        )
         .await
+        .map(drop)
     }
 
     async fn purge_checkins(&self, cutoff: i64, now: i64) -> Result<PurgeRecord, StoreError> {
@@ -670,24 +665,7 @@ impl Storage for SqliteStore {
     }
 
     async fn record_access(&self, access: AccessRecord) -> Result<(), StoreError> {
-        self.write(|sender| {
-            job(
-                move |conn| {
-                    conn.execute(
-                        "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES (?1, ?2, ?3, ?4)",
-                        params![
-                            access.at,
-                            access.checkin_id.to_string(),
-                            access.actor,
-                            access.purpose
-                        ],
-                    )?;
-                    Ok(())
-                },
-                sender,
-            )
-        })
-        .await
+        self.record_accesses(vec![access]).await
     }
 
     async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {
@@ -880,19 +858,13 @@ impl Storage for SqliteStore {
     }
 
     async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError> {
-        self.write(|sender| {
-            job(
-                move |conn| {
-                    let changed = conn.execute(
-                        "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
-                        params![id as i64, at],
-                    )?;
-                    Ok(changed == 1)
-                },
-                sender,
+        let changed = self
+            .execute(
+                "UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+                vec![(id as i64).into(), at.into()],
             )
-        })
-        .await
+            .await?;
+        Ok(changed == 1)
     }
 }
 
