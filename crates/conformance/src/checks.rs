@@ -145,6 +145,22 @@ fn check_in_body(id: Uuid, venue_code: &str, declaration: Value) -> Value {
     json!({ "id": id, "venue_code": venue_code, "declaration": declaration })
 }
 
+/// Checks in at `venue_code` with a fresh id and a valid declaration; `Err` unless stored (201).
+/// Returns the id and the receipt.
+async fn checked_in(setup: &Setup, venue_code: &str) -> Result<(Uuid, Value), String> {
+    let id = Uuid::new_v4();
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, venue_code, declaration()),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_status(201, "POST /v1/checkins")?;
+    Ok((id, answer.json))
+}
+
 fn ensure(condition: bool, why: impl FnOnce() -> String) -> Result<(), String> {
     if condition {
         Ok(())
@@ -624,16 +640,7 @@ async fn forged_venue_codes(setup: &Setup) -> Result<(), String> {
 }
 
 async fn personal_data_requires_admin(setup: &Setup) -> Result<(), String> {
-    let id = Uuid::new_v4();
-    setup
-        .target
-        .post(
-            "/v1/checkins",
-            &check_in_body(id, &setup.venue.venue_code, declaration()),
-            Auth::Anonymous,
-        )
-        .await?
-        .expect_status(201, "POST /v1/checkins")?;
+    let (id, _) = checked_in(setup, &setup.venue.venue_code).await?;
     for auth in [Auth::Anonymous, Auth::Wrong] {
         let answer = setup
             .target
@@ -798,16 +805,7 @@ async fn withdrawn_venue_refused(setup: &Setup) -> Result<(), String> {
 }
 
 async fn personal_data_reads_are_audited(setup: &Setup) -> Result<(), String> {
-    let id = Uuid::new_v4();
-    setup
-        .target
-        .post(
-            "/v1/checkins",
-            &check_in_body(id, &setup.venue.venue_code, declaration()),
-            Auth::Anonymous,
-        )
-        .await?
-        .expect_status(201, "POST /v1/checkins")?;
+    let (id, _) = checked_in(setup, &setup.venue.venue_code).await?;
     let without = setup
         .target
         .get(&format!("/v1/admin/checkins/{id}"), Auth::Admin)
@@ -928,16 +926,7 @@ async fn units_browsable(setup: &Setup) -> Result<(), String> {
 }
 
 async fn check_out(setup: &Setup) -> Result<(), String> {
-    let id = Uuid::new_v4();
-    let checked_in = setup
-        .target
-        .post(
-            "/v1/checkins",
-            &check_in_body(id, &setup.venue.venue_code, declaration()),
-            Auth::Anonymous,
-        )
-        .await?;
-    checked_in.expect_status(201, "POST /v1/checkins")?;
+    let (id, receipt) = checked_in(setup, &setup.venue.venue_code).await?;
     let path = format!("/v1/checkins/{id}/checkout");
     let first = setup
         .target
@@ -950,7 +939,7 @@ async fn check_out(setup: &Setup) -> Result<(), String> {
     );
     ensure(
         first.json["id"] == id.to_string()
-            && entered == checked_in.json["checked_in_at"].as_i64()
+            && entered == receipt["checked_in_at"].as_i64()
             && left.zip(entered).is_some_and(|(out, inn)| out >= inn),
         || {
             format!(
@@ -1021,15 +1010,7 @@ async fn venue_activity(setup: &Setup) -> Result<(), String> {
             .is_some_and(|n| n >= 1),
         || "venues_without_checkins does not count it".into(),
     )?;
-    setup
-        .target
-        .post(
-            "/v1/checkins",
-            &check_in_body(Uuid::new_v4(), &quiet.venue_code, declaration()),
-            Auth::Anonymous,
-        )
-        .await?
-        .expect_status(201, "POST /v1/checkins")?;
+    checked_in(setup, &quiet.venue_code).await?;
     let after = setup.target.get(&path, Auth::Admin).await?;
     after.expect_status(200, "GET /v1/stats/venues")?;
     ensure(count_of(&after.json) == Some(1), || {
@@ -1098,17 +1079,8 @@ async fn scoped_tokens(setup: &Setup) -> Result<(), String> {
 }
 
 async fn contact_trace(setup: &Setup) -> Result<(), String> {
-    let id = Uuid::new_v4();
-    let checked_in = setup
-        .target
-        .post(
-            "/v1/checkins",
-            &check_in_body(id, &setup.venue.venue_code, declaration()),
-            Auth::Anonymous,
-        )
-        .await?;
-    checked_in.expect_status(201, "POST /v1/checkins")?;
-    let at = checked_in.json["checked_in_at"].as_i64().unwrap_or(0);
+    let (id, receipt) = checked_in(setup, &setup.venue.venue_code).await?;
+    let at = receipt["checked_in_at"].as_i64().unwrap_or(0);
     let path = |purpose: &str| {
         format!(
             "/v1/trace?venue_id={}&from={}&to={}{purpose}",
