@@ -256,6 +256,25 @@ async fn sqlite_keeps_everything_across_a_reopen() {
     assert!(next > first_venue.id, "ids are never handed out twice");
 }
 
+/// Two provinces; the first with a district and a commune below it: 01 > 282 > 10477, and 02.
+async fn load_small_tree(store: &Store) {
+    let unit = |code: &str, parent: Option<&str>| vaora_protocol::api::Unit {
+        code: code.into(),
+        name: format!("Unit {code}"),
+        kind: "x".into(),
+        parent: parent.map(str::to_owned),
+    };
+    store
+        .replace_units(vec![
+            unit("01", None),
+            unit("282", Some("01")),
+            unit("10477", Some("282")),
+            unit("02", None),
+        ])
+        .await
+        .expect("units");
+}
+
 fn trusted(seed: u8) -> vaora_protocol::venue_code::TrustedKey {
     vaora_protocol::venue_code::TrustedKey::new(&[seed; 32])
 }
@@ -494,24 +513,9 @@ async fn a_check_out_is_recorded_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activity_covers_a_unit_and_everything_below_it() {
-    use vaora_protocol::api::Unit;
     for subject in subjects().await {
         let store = &subject.store;
-        let unit = |code: &str, parent: Option<&str>| Unit {
-            code: code.into(),
-            name: format!("Unit {code}"),
-            kind: "x".into(),
-            parent: parent.map(str::to_owned),
-        };
-        store
-            .replace_units(vec![
-                unit("01", None),
-                unit("282", Some("01")),
-                unit("10477", Some("282")),
-                unit("02", None),
-            ])
-            .await
-            .expect("units");
+        load_small_tree(store).await;
         let in_unit = |name: &str, code: &str, random: u8| VenueRow {
             id: 0,
             short_code: ShortCode::from_random([random, 9, 9, 9, 9]),
@@ -574,7 +578,7 @@ async fn activity_covers_a_unit_and_everything_below_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tokens_are_found_by_hash_and_revoked_and_units_nest() {
     use super::NewToken;
-    use vaora_protocol::api::{Role, Unit};
+    use vaora_protocol::api::Role;
     for subject in subjects().await {
         let store = &subject.store;
         let officer = store
@@ -602,21 +606,7 @@ async fn tokens_are_found_by_hash_and_revoked_and_units_nest() {
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].revoked_at, Some(20));
 
-        let unit = |code: &str, parent: Option<&str>| Unit {
-            code: code.into(),
-            name: code.into(),
-            kind: "x".into(),
-            parent: parent.map(str::to_owned),
-        };
-        store
-            .replace_units(vec![
-                unit("01", None),
-                unit("282", Some("01")),
-                unit("10477", Some("282")),
-                unit("02", None),
-            ])
-            .await
-            .expect("units");
+        load_small_tree(store).await;
         for (code, ancestor, within) in [
             ("10477", "01", true),
             ("10477", "282", true),
