@@ -6,19 +6,14 @@
 //! fetched while the venue is shown), the short-code lookup (`lookup`).
 //!
 //! A screen from a chunk is switched to only once its split function is loaded
-//! ([`crate::app::Ctx::go`]), and then built at once like any other: no placeholder state in
-//! between, and no view kept alive across screens while the next one loads. (Each split
+//! ([`crate::shell::Shell::go`]), and then built at once like any other: no placeholder state
+//! in between, and no view kept alive across screens while the next one loads. (Each split
 //! function has its own loader: the chunk is fetched once, but every function's `preload` must
 //! have completed before [`loaded`] can call it.)
 
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-
-use leptos::prelude::*;
-
-use crate::app::use_ctx;
-use crate::i18n::Msg;
 
 /// A chunk could not be fetched (offline, server gone). Nothing is cached: the next call
 /// tries again.
@@ -41,19 +36,6 @@ pub fn loaded<T>(
         Poll::Ready(result) => result,
         Poll::Pending => Err(ChunkUnavailable),
     }
-}
-
-/// A screen from a loaded chunk (see [`loaded`]); an alert if it is not loaded.
-pub fn page(call: impl Future<Output = Result<AnyView, ChunkUnavailable>>) -> AnyView {
-    loaded(call).unwrap_or_else(|ChunkUnavailable| {
-        let ctx = use_ctx();
-        view! {
-            <p class="vaora-alert" role="alert" data-test="chunk-error">
-                {ctx.tr(Msg::ErrNetwork)}
-            </p>
-        }
-        .into_any()
-    })
 }
 
 #[cfg(test)]

@@ -5,33 +5,34 @@
 //! whose `unmount()` removes it and releases the camera and the decoder worker.
 
 pub mod api;
-pub mod app;
 pub mod camera;
 pub mod components;
 pub mod decoder;
 pub mod feedback;
 pub mod frame_clock;
+pub mod guest;
 pub mod i18n;
 pub mod js;
 pub mod lazy;
 pub mod options;
 pub mod pages;
 pub mod prefs;
+pub mod shell;
 pub mod venue;
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use crate::options::MountOptions;
+use crate::shell::Shell;
 
 thread_local! {
     /// Mounted widgets by handle id. The registry, not the JS handle object, owns them: a
     /// handle that is garbage-collected must not take the widget off the page.
-    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::new(HashMap::new());
+    static MOUNTED: RefCell<HashMap<u32, Rc<Shell>>> = RefCell::new(HashMap::new());
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -47,7 +48,9 @@ impl VaoraHandle {
     pub fn unmount(&self) {
         // Dropped outside the borrow: unmounting runs cleanups that may touch the registry.
         let mounted = MOUNTED.with(|m| m.borrow_mut().remove(&self.id));
-        drop(mounted);
+        if let Some(shell) = mounted {
+            shell.unmount();
+        }
     }
 }
 
@@ -59,14 +62,12 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHan
     }));
     let options = MountOptions::from_js(&options)
         .map_err(|err| JsError::new(&format!("invalid Vaora options: {err}")))?;
-    let handle = leptos::mount::mount_to(element, move || {
-        view! { <app::App options=options/> }.into_any()
-    });
+    let shell = Shell::mount(&element, options);
     let id = NEXT_ID.with(|next| {
         let id = next.get().wrapping_add(1);
         next.set(id);
         id
     });
-    MOUNTED.with(|m| m.borrow_mut().insert(id, Box::new(handle)));
+    MOUNTED.with(|m| m.borrow_mut().insert(id, shell));
     Ok(VaoraHandle { id })
 }

@@ -2,26 +2,38 @@
 //! `controls` chunk: fetched once the first camera frame has been decoded, so the first scan
 //! does not wait for controls that most phones show only later anyway.
 
+use std::any::Any;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_split_helpers::wasm_split;
-use web_sys::MediaStreamTrack;
+use web_sys::{Element, MediaStreamTrack};
 
-use crate::app::use_ctx;
 use crate::camera::{self, Lens, TrackFeatures};
+use crate::guest::{self, use_ctx};
 use crate::i18n::Msg;
 use crate::lazy::ChunkUnavailable;
-use crate::prefs;
+use crate::shell::Shell;
 
-/// The controls' view for the running `track`; a lens picked here goes to `pick` (the camera
-/// view restarts the camera on it). `camera_controls_chunk` fetches the chunk.
+/// A lens the visitor picked (its device id): the scan screen restarts the camera on it.
+pub type PickLens = Rc<dyn Fn(String)>;
+
+/// The controls for the running `track`, mounted into `parent`; a lens picked here goes to
+/// `pick`. `camera_controls_chunk` fetches the chunk.
 #[wasm_split(controls, fallible, preload(camera_controls_chunk))]
 pub fn camera_controls(
+    shell: Rc<Shell>,
+    parent: Element,
     track: MediaStreamTrack,
-    pick: RwSignal<Option<String>>,
-) -> Result<AnyView, ChunkUnavailable> {
-    Ok(view! { <CameraControls track=track pick=pick/> }.into_any())
+    pick: PickLens,
+) -> Result<Box<dyn Any>, ChunkUnavailable> {
+    let parent = parent.unchecked_into();
+    Ok(guest::mount(&shell, parent, move || {
+        let pick = StoredValue::new_local(pick);
+        view! { <CameraControls track=track pick=pick/> }
+    }))
 }
 
 /// Formats a number with the browser's own conversion (Rust's float formatting would add
@@ -34,7 +46,10 @@ fn js_number(value: f64) -> String {
 }
 
 #[component]
-fn CameraControls(track: MediaStreamTrack, pick: RwSignal<Option<String>>) -> impl IntoView {
+fn CameraControls(
+    track: MediaStreamTrack,
+    pick: StoredValue<PickLens, LocalStorage>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let features: TrackFeatures = camera::features(&track);
     let current_lens = camera::device_id(&track);
@@ -70,9 +85,8 @@ fn CameraControls(track: MediaStreamTrack, pick: RwSignal<Option<String>>) -> im
         });
     };
     let choose_lens = move |ev: leptos::ev::Event| {
-        let id = event_target_value(&ev);
-        prefs::set_lens(&id);
-        pick.set(Some(id));
+        let lens = event_target_value(&ev);
+        pick.with_value(|pick| pick(lens));
     };
 
     view! {

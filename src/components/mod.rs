@@ -1,7 +1,3 @@
-//! Pieces shared by several pages.
+//! Leptos pieces drawn into the shell's screens.
 
 pub mod camera_controls;
-pub mod crash_report;
-pub mod fallbacks;
-pub mod foreign_code;
-pub mod lang_switch;

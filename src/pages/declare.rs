@@ -1,23 +1,36 @@
 //! The declaration form: validated in Rust with translated messages, then posted with an id
 //! fixed for this visit so a retry can never store it twice.
 
+use std::any::Any;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vaora_protocol::api::{error_code, CheckInRequest};
 use vaora_protocol::declaration::{Declaration, Field, FieldError, Symptoms};
 use wasm_split_helpers::wasm_split;
+use web_sys::HtmlElement;
 
 use crate::api::{self, ApiProblem};
-use crate::app::{use_ctx, Ctx, Screen};
+use crate::guest::{self, use_ctx, Ctx};
 use crate::i18n::{problem, Msg};
 use crate::lazy::ChunkUnavailable;
+use crate::shell::{Screen, Shell};
 use crate::venue::VenueCheck;
 
-/// [`DeclarePage`] from the `checkin` chunk (the form, its validation, the check-in API);
-/// `declare_page_chunk` fetches it ([`crate::app::Ctx::go`]).
+/// [`DeclarePage`] mounted into `parent`, from the `checkin` chunk (the form, its validation,
+/// the check-in API); `declare_page_chunk` fetches it ([`Shell::go`]).
 #[wasm_split(checkin, fallible, preload(declare_page_chunk))]
-pub fn declare_page(check: VenueCheck) -> Result<AnyView, ChunkUnavailable> {
-    Ok(view! { <DeclarePage check=check/> }.into_any())
+pub fn declare_page(
+    shell: Rc<Shell>,
+    parent: HtmlElement,
+    check: VenueCheck,
+) -> Result<Box<dyn Any>, ChunkUnavailable> {
+    Ok(guest::mount(
+        &shell,
+        parent,
+        move || view! { <DeclarePage check=check/> },
+    ))
 }
 
 /// The form for a genuine venue.
@@ -185,10 +198,10 @@ async fn submit(
     errors: RwSignal<Vec<FieldError>>,
     failure: RwSignal<Option<Msg>>,
 ) {
-    let options = ctx.options.get_value();
+    let options = ctx.options();
     match api::check_in(&options, &request).await {
         Ok(receipt) => {
-            ctx.status.set(Some(Msg::DoneTitle));
+            ctx.announce(Msg::DoneTitle);
             ctx.go(Screen::Done(receipt));
         }
         Err(ApiProblem::Rejected(err)) if err.code == error_code::VALIDATION_FAILED => {
@@ -206,7 +219,7 @@ async fn submit(
                 }
                 _ => Msg::ErrServer,
             };
-            ctx.status.set(Some(msg));
+            ctx.announce(msg);
             failure.try_set(Some(msg));
         }
     }

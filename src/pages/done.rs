@@ -1,19 +1,32 @@
 //! Confirmation: venue, time and check-in id.
 
+use std::any::Any;
+use std::rc::Rc;
+
 use leptos::html::H2;
 use leptos::prelude::*;
 use vaora_protocol::api::CheckInReceipt;
 use wasm_split_helpers::wasm_split;
+use web_sys::HtmlElement;
 
-use crate::app::{use_ctx, Screen};
+use crate::guest::{self, use_ctx};
 use crate::i18n::Msg;
 use crate::lazy::ChunkUnavailable;
+use crate::shell::{Screen, Shell};
 
-/// [`DonePage`] from the `checkin` chunk, loaded with the declaration form;
-/// `done_page_chunk` makes it callable ([`crate::app::Ctx::go`]).
+/// [`DonePage`] mounted into `parent`, from the `checkin` chunk, loaded with the declaration
+/// form; `done_page_chunk` makes it callable ([`Shell::go`]).
 #[wasm_split(checkin, fallible, preload(done_page_chunk))]
-pub fn done_page(receipt: CheckInReceipt) -> Result<AnyView, ChunkUnavailable> {
-    Ok(view! { <DonePage receipt=receipt/> }.into_any())
+pub fn done_page(
+    shell: Rc<Shell>,
+    parent: HtmlElement,
+    receipt: CheckInReceipt,
+) -> Result<Box<dyn Any>, ChunkUnavailable> {
+    Ok(guest::mount(
+        &shell,
+        parent,
+        move || view! { <DonePage receipt=receipt/> },
+    ))
 }
 
 /// The receipt of a stored check-in.
@@ -43,7 +56,7 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
             <button
                 type="button"
                 class="vaora-secondary"
-                on:click=move |_| ctx.screen.set(Screen::Home { notice: None })
+                on:click=move |_| ctx.go(Screen::Home { notice: None })
             >
                 {ctx.tr(Msg::DoneAgain)}
             </button>

@@ -1,7 +1,5 @@
-//! One module per screen of the flow.
+//! The Leptos screens after the first scan, one module each, mounted by the shell from chunks.
 
 pub mod declare;
 pub mod done;
-pub mod home;
-pub mod scan;
 pub mod venue;

@@ -1,25 +1,38 @@
 //! The venue a code points to, and whether the code is genuine.
 
+use std::any::Any;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use wasm_split_helpers::wasm_split;
+use web_sys::HtmlElement;
 
-use crate::app::{use_ctx, Screen};
+use crate::guest::{self, use_ctx};
 use crate::i18n::{venue_code_error, Msg};
 use crate::lazy::ChunkUnavailable;
+use crate::shell::{Screen, Shell};
 use crate::venue::VenueCheck;
 
-/// [`VenuePage`] from the `venue` chunk, which the venue check has loaded already;
-/// `venue_page_chunk` makes it callable ([`crate::app::Ctx::go`]).
+/// [`VenuePage`] mounted into `parent`, from the `venue` chunk, which the venue check has
+/// loaded already; `venue_page_chunk` makes it callable ([`Shell::go`]).
 #[wasm_split(venue, fallible, preload(venue_page_chunk))]
-pub fn venue_page(check: VenueCheck) -> Result<AnyView, ChunkUnavailable> {
-    Ok(view! { <VenuePage check=check/> }.into_any())
+pub fn venue_page(
+    shell: Rc<Shell>,
+    parent: HtmlElement,
+    check: VenueCheck,
+) -> Result<Box<dyn Any>, ChunkUnavailable> {
+    Ok(guest::mount(
+        &shell,
+        parent,
+        move || view! { <VenuePage check=check/> },
+    ))
 }
 
 /// Shows the verified venue with a way forward, or the refusal with its reason.
 #[component]
 pub fn VenuePage(check: VenueCheck) -> impl IntoView {
     let ctx = use_ctx();
-    let scan_again = move |_| ctx.screen.set(Screen::Scanning);
+    let scan_again = move |_| ctx.go(Screen::Scanning);
     match check.verdict.clone() {
         Ok(claims) => {
             // Likely next: the declaration. Fetch its chunk while the visitor reads.

@@ -1,0 +1,110 @@
+//! The Leptos side of a widget: the screens after the first scan (venue, declaration, receipt)
+//! and the camera controls, all in chunks. Each is mounted into an element the shell gives it,
+//! with [`Ctx`] provided; the shell stays the owner of the screen state, the language and the
+//! live region.
+
+use std::any::Any;
+use std::rc::{Rc, Weak};
+
+use leptos::prelude::*;
+use vaora_protocol::declaration::Declaration;
+use web_sys::HtmlElement;
+
+use crate::i18n::{t, Lang, Msg};
+use crate::options::MountOptions;
+use crate::shell::{Screen, Shell};
+
+/// State shared by every Leptos view of one mounted widget.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    /// The declaration being typed, kept across screens so nothing typed is lost.
+    pub draft: RwSignal<Declaration>,
+    shell: StoredValue<Weak<Shell>, LocalStorage>,
+}
+
+/// What the shell keeps of the Leptos side: the owner of its signals, and the context.
+struct Guest {
+    _owner: Owner,
+    ctx: Ctx,
+}
+
+impl Ctx {
+    /// The Leptos side of `shell`, created on first use.
+    fn of(shell: &Rc<Shell>) -> Ctx {
+        if let Some(guest) = shell.guest().borrow().as_ref() {
+            if let Some(guest) = guest.downcast_ref::<Guest>() {
+                return guest.ctx;
+            }
+        }
+        let owner = Owner::new();
+        let ctx = owner.with(|| Ctx {
+            lang: RwSignal::new(shell.lang()),
+            draft: RwSignal::new(Declaration::default()),
+            shell: StoredValue::new_local(Rc::downgrade(shell)),
+        });
+        let lang = ctx.lang;
+        shell.set_on_lang(Box::new(move |new| lang.set(new)));
+        let guest: Rc<dyn Any> = Rc::new(Guest { _owner: owner, ctx });
+        shell.guest().replace(Some(guest));
+        ctx
+    }
+
+    /// `msg` in the current language (tracks the language signal).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        t(self.lang.get(), msg)
+    }
+
+    /// `msg` in the current language, as a reactive text for views. Every call returns the same
+    /// closure type, so the UI wasm holds one copy of the code that renders it, not one per
+    /// text (about a kilobyte each).
+    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(msg)
+    }
+
+    fn shell(&self) -> Option<Rc<Shell>> {
+        self.shell.with_value(Weak::upgrade)
+    }
+
+    /// Switches to `screen`. Deferred: the current view is unmounted, which must not happen
+    /// inside its own event handler.
+    pub fn go(&self, screen: Screen) {
+        let Some(shell) = self.shell() else {
+            return;
+        };
+        leptos::task::spawn_local(async move { shell.go(screen) });
+    }
+
+    /// Says `msg` in the shell's live region.
+    pub fn announce(&self, msg: Msg) {
+        if let Some(shell) = self.shell() {
+            shell.announce(msg);
+        }
+    }
+
+    /// The options the widget was mounted with.
+    pub fn options(&self) -> MountOptions {
+        self.shell()
+            .map(|shell| shell.options().clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The context of the view this component belongs to.
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// Mounts `view` into `parent` (appended) with the widget's context; dropping the returned
+/// handle unmounts it.
+pub fn mount<V: IntoView + 'static>(
+    shell: &Rc<Shell>,
+    parent: HtmlElement,
+    view: impl FnOnce() -> V + 'static,
+) -> Box<dyn Any> {
+    let ctx = Ctx::of(shell);
+    Box::new(leptos::mount::mount_to(parent, move || {
+        provide_context(ctx);
+        view()
+    }))
+}

@@ -1,0 +1,423 @@
+//! The widget's frame, drawn straight with web-sys so that the first scan loads no UI
+//! framework: the header with the language switch, the live region, the home and scan screens
+//! and the crash notice. The later screens (venue, declaration, receipt) and the camera
+//! controls are Leptos views from chunks, mounted into the shell's page area ([`crate::guest`]).
+//!
+//! Clicks, changes and submits are handled by one listener per event type on the widget's root,
+//! by the `data-action` of the element they came from ([`Shell::act`]): the screens hold no
+//! listener of their own to leak.
+
+pub mod dom;
+mod home;
+mod scan;
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use vaora_protocol::api::CheckInReceipt;
+use vaora_protocol::venue_code::VenueCodeError;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
+
+use crate::decoder::{CrashReport, Decoder};
+use crate::i18n::{Lang, Msg};
+use crate::lazy::{self, ChunkUnavailable};
+use crate::options::MountOptions;
+use crate::pages::{declare, done, venue as venue_page};
+use crate::venue::{check_lazily, VenueCheck};
+use crate::{feedback, prefs};
+use dom::{el, El, Listener, Texts};
+
+/// Where the visitor is in the flow.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    /// Start: scan, photo or typed code; `notice` explains why the camera is not running.
+    Home {
+        notice: Option<Msg>,
+    },
+    Scanning,
+    /// A venue code was read: genuine or not.
+    Venue(VenueCheck),
+    /// Filling the declaration for a genuine venue.
+    Declare(VenueCheck),
+    Done(CheckInReceipt),
+}
+
+/// Hears of a change of language.
+pub type OnLang = Box<dyn Fn(Lang)>;
+
+/// One mounted widget.
+pub struct Shell {
+    me: Weak<Shell>,
+    options: MountOptions,
+    pub texts: Texts,
+    feedback: Cell<bool>,
+    root: Element,
+    status: Element,
+    page: HtmlElement,
+    crash_slot: Element,
+    lang_buttons: Vec<Element>,
+    /// Camera frames: rqrr in `scan-worker.js`.
+    decoder: Decoder,
+    /// Photos: `photo-worker.js`, started only when a photo is picked.
+    photo_decoder: Decoder,
+    /// What the current screen holds (the camera session, a Leptos view's mount handle);
+    /// dropping it takes the screen down.
+    view: RefCell<Option<Box<dyn Any>>>,
+    /// Counts screen changes, so that a screen still loading gives way to a later choice.
+    nav: Cell<u32>,
+    /// The image a decoder last trapped on, offered for saving until dismissed.
+    crash: RefCell<Option<CrashReport>>,
+    /// The Leptos side, once a chunk has created it ([`crate::guest`]).
+    guest: RefCell<Option<Rc<dyn Any>>>,
+    /// Tells the Leptos side the language changed.
+    on_lang: RefCell<Option<OnLang>>,
+    listeners: RefCell<Vec<Listener>>,
+}
+
+impl Shell {
+    /// Draws the widget into `host` and starts on the home screen (or the venue in the URL).
+    pub fn mount(host: &HtmlElement, options: MountOptions) -> Rc<Shell> {
+        let lang = prefs::lang()
+            .or_else(|| options.lang.as_deref().and_then(Lang::from_tag))
+            .unwrap_or_default();
+        let texts = Texts::new(lang);
+        let lang_buttons: Vec<Element> = [Lang::Vi, Lang::En]
+            .into_iter()
+            .map(|lang| {
+                el("button")
+                    .attr("type", "button")
+                    .class("vaora-lang")
+                    .attr("lang", lang.tag())
+                    .test(&format!("lang-{}", lang.tag()))
+                    .action("lang")
+                    .plain(lang.autonym())
+                    .into_element()
+            })
+            .collect();
+        let langs = el("div").class("vaora-langs").attr("role", "group");
+        texts.attribute(&langs.0, "aria-label", Msg::LanguageLabel);
+        for button in &lang_buttons {
+            let _ = langs.0.append_child(button);
+        }
+        let status = el("p")
+            .class("vaora-status")
+            .attr("role", "status")
+            .attr("aria-live", "polite")
+            .test("status")
+            .into_element();
+        let page = el("main").class("vaora-page");
+        let page: HtmlElement = page.cast().expect("a main element is an HtmlElement");
+        let crash_slot = el("div").into_element();
+        let root = el("div")
+            .class("vaora")
+            .child(
+                el("header")
+                    .class("vaora-header")
+                    .child(el("h1").class("vaora-title").text(&texts, Msg::AppTitle))
+                    .child(langs),
+            )
+            .child(El(status.clone()))
+            .child(El(page.clone().into()))
+            .child(El(crash_slot.clone()))
+            .into_element();
+        let _ = host.append_child(&root);
+
+        let shell = Rc::new_cyclic(|me| Shell {
+            me: me.clone(),
+            decoder: Decoder::new(options.asset_url("scan-worker.js")),
+            photo_decoder: Decoder::new(options.asset_url("photo-worker.js")),
+            options,
+            texts,
+            feedback: Cell::new(prefs::feedback()),
+            root,
+            status,
+            page,
+            crash_slot,
+            lang_buttons,
+            view: RefCell::new(None),
+            nav: Cell::new(0),
+            crash: RefCell::new(None),
+            guest: RefCell::new(None),
+            on_lang: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+        });
+        shell.show_lang();
+        shell.listen();
+        shell.go(Screen::Home { notice: None });
+        shell.show_venue_from_location(false);
+        shell
+    }
+
+    fn listen(&self) {
+        let mut listeners = self.listeners.borrow_mut();
+        for event in ["click", "change", "submit"] {
+            let me = self.me.clone();
+            listeners.push(Listener::new(&self.root, event, move |ev| {
+                if let Some(shell) = me.upgrade() {
+                    shell.act(&ev);
+                }
+            }));
+        }
+        // Another poster opened in this tab changes only the fragment: no reload, this event.
+        if let Some(window) = web_sys::window() {
+            let me = self.me.clone();
+            listeners.push(Listener::new(&window, "hashchange", move |_| {
+                if let Some(shell) = me.upgrade() {
+                    shell.show_venue_from_location(true);
+                }
+            }));
+        }
+    }
+
+    /// Does what the element an event came from is for (its `data-action`).
+    fn act(self: &Rc<Self>, event: &Event) {
+        let Some(actor) = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|target| target.closest("[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        let action = actor.get_attribute("data-action").unwrap_or_default();
+        match (event.type_().as_str(), action.as_str()) {
+            ("click", "lang") => {
+                if let Some(lang) = actor.get_attribute("lang").and_then(|t| Lang::from_tag(&t)) {
+                    self.set_lang(lang);
+                }
+            }
+            ("click", "scan") => self.go(Screen::Scanning),
+            ("click", "stop") => self.go(Screen::Home { notice: None }),
+            ("click", "crash-dismiss") => self.dismiss_crash(),
+            ("change", "feedback") => {
+                let on = actor
+                    .dyn_ref::<HtmlInputElement>()
+                    .is_some_and(HtmlInputElement::checked);
+                self.feedback.set(on);
+                prefs::set_feedback(on);
+            }
+            ("change", "photo") => home::photo_picked(self, &actor),
+            ("submit", "short-code") => {
+                event.prevent_default();
+                home::short_code_submitted(self, &actor);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn options(&self) -> &MountOptions {
+        &self.options
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.texts.lang()
+    }
+
+    pub fn feedback_on(&self) -> bool {
+        self.feedback.get()
+    }
+
+    pub fn decoder(&self) -> &Decoder {
+        &self.decoder
+    }
+
+    pub fn photo_decoder(&self) -> &Decoder {
+        &self.photo_decoder
+    }
+
+    /// Switches the whole widget to `lang` and remembers it on the device.
+    pub fn set_lang(&self, lang: Lang) {
+        self.texts.set_lang(lang);
+        prefs::set_lang(lang);
+        self.show_lang();
+        if let Some(on_lang) = self.on_lang.borrow().as_ref() {
+            on_lang(lang);
+        }
+    }
+
+    fn show_lang(&self) {
+        let lang = self.texts.lang();
+        let _ = self.root.set_attribute("lang", lang.tag());
+        for button in &self.lang_buttons {
+            let pressed = button.get_attribute("lang").as_deref() == Some(lang.tag());
+            let _ = button.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+        }
+    }
+
+    /// Says `msg` in the live region (screen readers read it out; sighted people see it).
+    pub fn announce(&self, msg: Msg) {
+        dom::replace_children(&self.status, None);
+        let _ = self.status.append_child(&self.texts.node(msg));
+    }
+
+    /// Switches to `screen`; a screen from a chunk replaces the current one only once its chunk
+    /// is loaded, and a chunk that cannot be fetched is said, leaving the screen as it was.
+    pub fn go(self: &Rc<Self>, screen: Screen) {
+        let nav = self.nav.get().wrapping_add(1);
+        self.nav.set(nav);
+        match screen {
+            Screen::Home { notice } => {
+                self.clear();
+                home::show(self, notice);
+            }
+            Screen::Scanning => {
+                self.clear();
+                let scan = scan::ScanView::start(self);
+                self.view.replace(Some(Box::new(scan)));
+            }
+            later => {
+                let shell = self.clone();
+                spawn_local(async move { shell.go_later(nav, later).await });
+            }
+        }
+    }
+
+    async fn go_later(self: Rc<Self>, nav: u32, screen: Screen) {
+        let ready = match &screen {
+            Screen::Venue(_) => venue_page::venue_page_chunk().await,
+            Screen::Declare(_) => declare::declare_page_chunk().await,
+            Screen::Done(_) => done::done_page_chunk().await,
+            Screen::Home { .. } | Screen::Scanning => Ok(()),
+        };
+        if self.nav.get() != nav {
+            return; // the visitor went elsewhere meanwhile
+        }
+        if ready.is_err() {
+            self.announce(Msg::ErrNetwork);
+            return;
+        }
+        self.clear();
+        let page = self.page.clone();
+        let mounted = match screen {
+            Screen::Venue(check) => lazy::loaded(venue_page::venue_page(self.clone(), page, check)),
+            Screen::Declare(check) => {
+                lazy::loaded(declare::declare_page(self.clone(), page, check))
+            }
+            Screen::Done(receipt) => lazy::loaded(done::done_page(self.clone(), page, receipt)),
+            Screen::Home { .. } | Screen::Scanning => return,
+        };
+        match mounted {
+            Ok(view) => {
+                self.view.replace(Some(view));
+            }
+            Err(ChunkUnavailable) => self.announce(Msg::ErrNetwork),
+        }
+    }
+
+    /// Takes the current screen down (the camera stops before another screen starts it).
+    fn clear(&self) {
+        drop(self.view.take());
+        dom::replace_children(&self.page, None);
+        self.texts.prune();
+    }
+
+    pub(crate) fn page(&self) -> &HtmlElement {
+        &self.page
+    }
+
+    /// Checks text that may be a venue code against the pinned keys, now (in the `venue`
+    /// chunk: the first call fetches it).
+    pub async fn check_venue(
+        &self,
+        text: String,
+    ) -> Result<Result<VenueCheck, VenueCodeError>, ChunkUnavailable> {
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        check_lazily(text, self.options.trusted_keys.clone(), now).await
+    }
+
+    /// Shows a checked venue and announces it.
+    pub fn show_venue(self: &Rc<Self>, check: VenueCheck) {
+        self.announce(Msg::ScanFoundVenue);
+        self.go(Screen::Venue(check));
+    }
+
+    /// A code was read by the camera: beep and vibrate if the visitor wants it.
+    pub fn code_read(&self) {
+        feedback::code_read(self.feedback.get());
+    }
+
+    /// A poster URL opened directly carries the venue code in its fragment: shows that venue
+    /// (announced when the fragment changed in an open page).
+    fn show_venue_from_location(self: &Rc<Self>, announce: bool) {
+        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
+            return;
+        };
+        let Some(payload) = hash.strip_prefix('#').filter(|p| !p.is_empty()) else {
+            return;
+        };
+        let payload = payload.to_owned();
+        let shell = self.clone();
+        spawn_local(async move {
+            match shell.check_venue(payload).await {
+                Ok(Ok(check)) if announce => shell.show_venue(check),
+                Ok(Ok(check)) => shell.go(Screen::Venue(check)),
+                Ok(Err(_)) => {}
+                Err(ChunkUnavailable) => shell.announce(Msg::ErrNetwork),
+            }
+        });
+    }
+
+    /// A decoder trapped and is being replaced: says so, and offers the image it trapped on
+    /// (a plain download link: nothing leaves the device) until dismissed, under every screen.
+    pub fn decoder_crashed(&self, report: Option<CrashReport>) {
+        self.announce(Msg::DecoderRestarted);
+        let Some(report) = report else {
+            return;
+        };
+        let notice = el("aside")
+            .class("vaora-card vaora-crash")
+            .test("crash-report")
+            .child(el("p").text(&self.texts, Msg::CrashReportText))
+            .child(
+                el("a")
+                    .class("vaora-secondary")
+                    .attr("href", &report.url)
+                    .attr("download", &report.file_name)
+                    .test("crash-save")
+                    .text(&self.texts, Msg::CrashReportSave),
+            )
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .class("vaora-secondary")
+                    .test("crash-dismiss")
+                    .action("crash-dismiss")
+                    .text(&self.texts, Msg::CrashReportDismiss),
+            );
+        dom::replace_children(&self.crash_slot, Some(&notice.0));
+        if let Some(old) = self.crash.replace(Some(report)) {
+            old.revoke();
+        }
+    }
+
+    fn dismiss_crash(&self) {
+        dom::replace_children(&self.crash_slot, None);
+        if let Some(report) = self.crash.take() {
+            report.revoke();
+        }
+    }
+
+    /// The Leptos side's slot ([`crate::guest`]); `on_lang` hears of language changes.
+    pub(crate) fn guest(&self) -> &RefCell<Option<Rc<dyn Any>>> {
+        &self.guest
+    }
+
+    pub(crate) fn set_on_lang(&self, on_lang: OnLang) {
+        self.on_lang.replace(Some(on_lang));
+    }
+
+    /// Removes the widget: stops the camera and the decoders, unmounts every view.
+    pub fn unmount(&self) {
+        self.nav.set(self.nav.get().wrapping_add(1));
+        self.clear();
+        self.on_lang.take();
+        self.guest.take();
+        self.listeners.take();
+        self.decoder.terminate();
+        self.photo_decoder.terminate();
+        self.dismiss_crash();
+        self.root.remove();
+    }
+}
