@@ -4,7 +4,6 @@
 //! keeps working. The image it trapped on comes back as a [`CrashReport`] the visitor may save.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use futures_channel::oneshot;
@@ -80,7 +79,9 @@ pub struct Decoder {
 struct Inner {
     script_url: String,
     worker: RefCell<Option<Running>>,
-    pending: RefCell<HashMap<u32, Reply>>,
+    /// Requests waiting for their answer, by id: at most a frame and a photo at a time, so a
+    /// list (a map would add its hashing to the first scan's download).
+    pending: RefCell<Vec<(u32, Reply)>>,
     next_id: Cell<u32>,
     crashes: Cell<u32>,
 }
@@ -99,7 +100,7 @@ impl Decoder {
             inner: Rc::new(Inner {
                 script_url,
                 worker: RefCell::new(None),
-                pending: RefCell::new(HashMap::new()),
+                pending: RefCell::new(Vec::new()),
                 next_id: Cell::new(0),
                 crashes: Cell::new(0),
             }),
@@ -156,12 +157,12 @@ impl Decoder {
         self.inner.next_id.set(id);
         set(&message, "id", &id.into());
         let (reply, answer) = oneshot::channel();
-        self.inner.pending.borrow_mut().insert(id, reply);
+        self.inner.pending.borrow_mut().push((id, reply));
         if worker
             .post_message_with_transfer(&message, &Array::of1(&transfer))
             .is_err()
         {
-            self.inner.pending.borrow_mut().remove(&id);
+            self.inner.take_pending(id);
             return Err(DecodeFailure::Unavailable);
         }
         answer.await.unwrap_or(Err(DecodeFailure::Unavailable))
@@ -205,7 +206,7 @@ impl Inner {
         };
         let crashed = get(data, "crashed").is_truthy();
         // Built only for a request still waiting, so no object URL is left unowned.
-        let reply = self.pending.borrow_mut().remove(&id);
+        let reply = self.take_pending(id);
         if let Some(reply) = reply {
             let result = if crashed {
                 Err(DecodeFailure::Crashed(CrashReport::from_blob(&get(
@@ -226,11 +227,17 @@ impl Inner {
         }
     }
 
+    fn take_pending(&self, id: u32) -> Option<Reply> {
+        let mut pending = self.pending.borrow_mut();
+        let index = pending.iter().position(|(waiting, _)| *waiting == id)?;
+        Some(pending.swap_remove(index).1)
+    }
+
     fn drop_worker(&self) {
         if let Some(running) = self.worker.borrow_mut().take() {
             running.worker.terminate();
         }
-        for (_, reply) in self.pending.borrow_mut().drain() {
+        for (_, reply) in self.pending.take() {
             let _ = reply.send(Err(DecodeFailure::Unavailable));
         }
     }

@@ -21,7 +21,6 @@ pub mod shell;
 pub mod venue;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -31,8 +30,9 @@ use crate::shell::Shell;
 
 thread_local! {
     /// Mounted widgets by handle id. The registry, not the JS handle object, owns them: a
-    /// handle that is garbage-collected must not take the widget off the page.
-    static MOUNTED: RefCell<HashMap<u32, Rc<Shell>>> = RefCell::new(HashMap::new());
+    /// handle that is garbage-collected must not take the widget off the page. (A page holds a
+    /// few widgets: a list, since a map would add its hashing to the first scan's download.)
+    static MOUNTED: RefCell<Vec<(u32, Rc<Shell>)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
@@ -47,7 +47,11 @@ impl VaoraHandle {
     /// Removes the widget, stopping the camera and the decoder. Calling it twice is harmless.
     pub fn unmount(&self) {
         // Dropped outside the borrow: unmounting runs cleanups that may touch the registry.
-        let mounted = MOUNTED.with(|m| m.borrow_mut().remove(&self.id));
+        let mounted = MOUNTED.with(|m| {
+            let mut mounted = m.borrow_mut();
+            let index = mounted.iter().position(|(id, _)| *id == self.id)?;
+            Some(mounted.swap_remove(index).1)
+        });
         if let Some(shell) = mounted {
             shell.unmount();
         }
@@ -68,6 +72,6 @@ pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHan
         next.set(id);
         id
     });
-    MOUNTED.with(|m| m.borrow_mut().insert(id, shell));
+    MOUNTED.with(|m| m.borrow_mut().push((id, shell)));
     Ok(VaoraHandle { id })
 }

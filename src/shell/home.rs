@@ -164,24 +164,26 @@ pub(super) fn foreign_code(texts: &Texts, code: &Code, titled: bool) -> Element 
         .into_element()
 }
 
-/// A photo was picked: reads it with the same rqrr path as the camera.
-pub(super) fn photo_picked(shell: &Rc<Shell>, input: &Element) {
+/// A photo was picked: reads it with the same rqrr path as the camera. In the `fallbacks`
+/// chunk, with the short-code form's handler: the first scan does not need them.
+#[wasm_split(fallbacks, fallible)]
+pub(super) fn photo_picked(shell: Rc<Shell>, input: Element) -> Result<(), ChunkUnavailable> {
     let Some(input) = input.dyn_ref::<HtmlInputElement>() else {
-        return;
+        return Ok(());
     };
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
-        return;
+        return Ok(());
     };
     input.set_value("");
-    show_problem(shell, None, None);
+    show_problem(&shell, None, None);
     shell.announce(Msg::PhotoDecoding);
-    let shell = shell.clone();
     spawn_local(async move {
         if let Err((msg, foreign)) = decode_photo(&shell, file).await {
             shell.announce(msg);
             show_problem(&shell, Some(msg), foreign.as_ref());
         }
     });
+    Ok(())
 }
 
 /// Opens the first venue code in the photo; without one, says so with the first code found.
@@ -222,8 +224,12 @@ async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Msg
 }
 
 /// The short-code form was submitted: looks the venue up and verifies it like a scanned code.
-pub(super) fn short_code_submitted(shell: &Rc<Shell>, form: &Element) {
-    show_problem(shell, None, None);
+#[wasm_split(fallbacks, fallible)]
+pub(super) fn short_code_submitted(
+    shell: Rc<Shell>,
+    form: Element,
+) -> Result<(), ChunkUnavailable> {
+    show_problem(&shell, None, None);
     let typed = form
         .query_selector("input")
         .ok()
@@ -232,15 +238,15 @@ pub(super) fn short_code_submitted(shell: &Rc<Shell>, form: &Element) {
         .map(|input| input.value())
         .unwrap_or_default();
     let Ok(code) = ShortCode::parse(&typed) else {
-        show_problem(shell, Some(Msg::ShortCodeInvalid), None);
-        return;
+        show_problem(&shell, Some(Msg::ShortCodeInvalid), None);
+        return Ok(());
     };
-    let shell = shell.clone();
     spawn_local(async move {
         if let Err(msg) = find_by_short_code(&shell, code).await {
             show_problem(&shell, Some(msg), None);
         }
     });
+    Ok(())
 }
 
 /// The venue code a short code stands for, fetched with the API client (the `lookup` chunk),

@@ -198,13 +198,26 @@ impl Shell {
                 self.feedback.set(on);
                 prefs::set_feedback(on);
             }
-            ("change", "photo") => home::photo_picked(self, &actor),
+            ("change", "photo") => self.in_chunk(home::photo_picked(self.clone(), actor)),
             ("submit", "short-code") => {
                 event.prevent_default();
-                home::short_code_submitted(self, &actor);
+                self.in_chunk(home::short_code_submitted(self.clone(), actor));
             }
             _ => {}
         }
+    }
+
+    /// Runs a handler from a chunk; says so if the chunk cannot be fetched.
+    fn in_chunk(
+        self: &Rc<Self>,
+        call: impl std::future::Future<Output = Result<(), ChunkUnavailable>> + 'static,
+    ) {
+        let shell = self.clone();
+        spawn_local(async move {
+            if call.await.is_err() {
+                shell.announce(Msg::ErrNetwork);
+            }
+        });
     }
 
     pub fn options(&self) -> &MountOptions {

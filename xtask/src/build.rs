@@ -61,8 +61,11 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
     let root = root();
     tools::ensure_wasm_target()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let remap = remap_paths(&root);
     for module in &MODULES {
-        tools::run(&root, &cargo, &cargo_args(module, profile))?;
+        let mut args = cargo_args(module, profile);
+        args.splice(1..1, ["--config", remap.as_str()]);
+        tools::run(&root, &cargo, &args)?;
     }
 
     let pkg = root.join("pkg");
@@ -84,6 +87,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
         if module.split {
             let split = split(&wasm, &name, &pkg)?;
             bindgen_split(&split.main, &name, &pkg)?;
+            drop_unused_exports(&outputs[0])?;
             outputs.extend(split.chunks.iter().cloned());
             chunks.extend(split.chunks);
         } else {
@@ -132,6 +136,21 @@ fn cargo_args(module: &Module, profile: Profile) -> Vec<&'static str> {
     args
 }
 
+/// A `--config` value that writes source paths in the wasm (the file names of panic locations)
+/// relative to the workspace (`vaora/…`) and the cargo home (`cargo/…`): the modules do not
+/// carry the path of whoever built them, and are a little smaller.
+fn remap_paths(root: &Path) -> String {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let mut flags = vec![format!("--remap-path-prefix={}=vaora", root.display())];
+    if let Some(home) = cargo_home {
+        flags.push(format!("--remap-path-prefix={}=cargo", home.display()));
+    }
+    let flags = serde_json::to_string(&flags).unwrap_or_else(|_| "[]".into());
+    format!("target.wasm32-unknown-unknown.rustflags={flags}")
+}
+
 /// The UI after wasm-split: the main module (still to go through wasm-bindgen) and the chunks,
 /// already in `pkg/`.
 pub struct Split {
@@ -174,6 +193,36 @@ pub fn bindgen_split(main: &Path, name: &str, out: &Path) -> Result<()> {
         .remove_producers_section(true)
         .generate(out)
         .with_context(|| format!("wasm-bindgen on {}", main.display()))
+}
+
+/// Leptos always links `server_fn` for the browser, which brings `wasm-streams`: its
+/// `#[wasm_bindgen]` stream adapters (`IntoUnderlyingSource`, `…ByteSource`, `…Sink`) are
+/// exported from the UI's main module, and with the promise machinery they reach they were
+/// about 5 KB brotli of the first scan. The widget has no server functions, so nothing ever
+/// calls them: their exports are dropped here, and wasm-opt removes the code only they
+/// reached. Their JS classes stay in `vaora.js`, never constructed.
+const UNUSED_EXPORTS: [&str; 2] = ["intounderlying", "__wbg_intounderlying"];
+
+fn unused_export(name: &str) -> bool {
+    UNUSED_EXPORTS.iter().any(|prefix| name.starts_with(prefix))
+}
+
+/// Removes the [`UNUSED_EXPORTS`] from `wasm` in place.
+fn drop_unused_exports(wasm: &Path) -> Result<()> {
+    let mut module = walrus::Module::from_file(wasm)
+        .map_err(|err| anyhow::anyhow!("reading {}: {err:#}", wasm.display()))?;
+    let unused: Vec<walrus::ExportId> = module
+        .exports
+        .iter()
+        .filter(|export| unused_export(&export.name))
+        .map(|export| export.id())
+        .collect();
+    for id in unused {
+        module.exports.delete(id);
+    }
+    module
+        .emit_wasm_file(wasm)
+        .map_err(|err| anyhow::anyhow!("writing {}: {err:#}", wasm.display()))
 }
 
 pub fn target_dir(root: &Path) -> PathBuf {
@@ -270,6 +319,26 @@ fn write_package_json(pkg: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_stream_adapters_exports_are_dropped() {
+        for name in [
+            "intounderlyingsource_pull",
+            "intounderlyingbytesource_cancel",
+            "intounderlyingsink_write",
+            "__wbg_intounderlyingsink_free",
+        ] {
+            assert!(unused_export(name), "{name}");
+        }
+        for name in [
+            "mount",
+            "vaorahandle_unmount",
+            "__wbg_vaorahandle_free",
+            "memory",
+        ] {
+            assert!(!unused_export(name), "{name}");
+        }
+    }
 
     #[test]
     fn only_the_ui_is_linked_with_relocations_for_the_splitter() {
