@@ -1,35 +1,19 @@
-use std::{cmp, num::NonZeroUsize};
+use std::cmp;
 
 use crate::identify::match_capstones::CapStoneGroup;
 use crate::identify::Point;
+use crate::region_cache::RegionCache;
 use crate::SkewedGridLocation;
-use lru::LruCache;
 
 /// An black-and-white image that can be mutated on search for QR codes
 ///
 /// During search for QR codes, some black zones will be recolored in
 /// 'different' shades of black. This is done to speed up the search and
 /// mitigate the impact of a huge zones.
+#[derive(Clone)]
 pub struct PreparedImage<S> {
     buffer: S,
-    cache: LruCache<u8, ColoredRegion>,
-}
-
-impl<S> Clone for PreparedImage<S>
-where
-    S: Clone,
-{
-    fn clone(&self) -> Self {
-        let mut cache = LruCache::new(self.cache.cap());
-        for (k, v) in self.cache.iter() {
-            cache.put(*k, *v);
-        }
-
-        PreparedImage {
-            buffer: self.buffer.clone(),
-            cache,
-        }
-    }
+    cache: RegionCache,
 }
 
 pub trait ImageBuffer {
@@ -336,7 +320,7 @@ where
 
         PreparedImage {
             buffer: buf,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         }
     }
 
@@ -472,7 +456,7 @@ where
 
         PreparedImage {
             buffer: buf,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         }
     }
 
@@ -489,10 +473,10 @@ where
     pub(crate) fn get_region(&mut self, (x, y): (usize, usize)) -> ColoredRegion {
         let color: PixelColor = self.buffer.get_pixel(x, y).into();
         match color {
-            PixelColor::Discarded(r) => *self.cache.get(&r).unwrap(),
+            PixelColor::Discarded(r) => self.cache.get(r).expect("a repainted region is cached"),
             PixelColor::Black => {
                 let cache_fill = self.cache.len();
-                let reg_idx = if cache_fill == self.cache.cap().get() {
+                let reg_idx = if cache_fill == self.cache.cap() {
                     let (c, reg) = self.cache.pop_lru().expect("fill is at capacity (251)");
                     #[allow(clippy::single_match)]
                     match reg {
@@ -741,7 +725,7 @@ impl PreparedImage<BasicImageBuffer> {
         // each pixel through `get_pixel` would cost about as much as filling the buffer.
         PreparedImage {
             buffer,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         }
     }
 
@@ -784,7 +768,7 @@ impl PreparedImage<BasicImageBuffer> {
         let buffer = BasicImageBuffer { w, h, pixels };
         PreparedImage {
             buffer,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         }
     }
 }
@@ -812,7 +796,7 @@ mod tests {
 
         PreparedImage {
             buffer,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         }
     }
 
@@ -962,7 +946,7 @@ mod tests {
             h,
             pixels: pixels.into_boxed_slice(),
         };
-        let cache = || LruCache::new(NonZeroUsize::new(251).unwrap());
+        let cache = RegionCache::new;
         let mut by_rows = PreparedImage {
             buffer: buffer.clone(),
             cache: cache(),
@@ -998,7 +982,7 @@ mod tests {
         let mut by_rows = image.clone();
         let mut by_pixels = PreparedImage {
             buffer: PerPixel(image.buffer.clone()),
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
+            cache: RegionCache::new(),
         };
         let a = crate::capstones_from_image(&mut by_rows);
         let b = crate::capstones_from_image(&mut by_pixels);
