@@ -117,6 +117,10 @@ pub enum Msg {
     ProblemInvalidPhone,
     ProblemOutOfRange,
     ProblemConsentRequired,
+    ProblemInvalidFormat,
+    ProblemUnknownChoice,
+    ProblemWrongType,
+    ProblemUnknownQuestion,
     ErrNetwork,
     ErrServerRejectedCode,
     ErrServerUnknownVenue,
@@ -218,6 +222,10 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ProblemInvalidPhone => ("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", "A phone number has 10–11 digits and starts with 0 or +84."),
         ProblemOutOfRange => ("Năm sinh không hợp lệ.", "This year of birth is not valid."),
         ProblemConsentRequired => ("Bạn cần đồng ý để check-in.", "You need to agree in order to check in."),
+        ProblemInvalidFormat => ("Sai định dạng. Hãy kiểm tra lại số đã nhập.", "Not in the right format. Check the number you typed."),
+        ProblemUnknownChoice => ("Hãy chọn một trong các lựa chọn có sẵn.", "Pick one of the options given."),
+        ProblemWrongType => ("Câu trả lời không đúng kiểu câu hỏi.", "This answer does not fit the question."),
+        ProblemUnknownQuestion => ("Mẫu khai báo đã thay đổi. Hãy tải lại trang.", "The declaration form has changed. Reload the page."),
         ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
         ErrServerRejectedCode => ("Máy chủ không chấp nhận mã địa điểm này.", "The server did not accept this venue code."),
         ErrServerUnknownVenue => ("Địa điểm này chưa được đăng ký trên máy chủ.", "This venue is not registered on the server."),
@@ -255,6 +263,10 @@ pub fn problem(problem: Problem) -> Msg {
         Problem::InvalidPhone => Msg::ProblemInvalidPhone,
         Problem::OutOfRange => Msg::ProblemOutOfRange,
         Problem::ConsentRequired => Msg::ProblemConsentRequired,
+        Problem::InvalidFormat => Msg::ProblemInvalidFormat,
+        Problem::UnknownChoice => Msg::ProblemUnknownChoice,
+        Problem::WrongType => Msg::ProblemWrongType,
+        Problem::UnknownQuestion => Msg::ProblemUnknownQuestion,
     }
 }
 

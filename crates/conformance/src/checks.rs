@@ -8,6 +8,7 @@ use vaora_protocol::api::{
     ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue, Unit,
     UnitList,
 };
+use vaora_protocol::form::DeclarationForm;
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
 
@@ -122,6 +123,7 @@ pub const ALL: &[(&str, Check)] = &[
     ("scoped_tokens", |s| Box::pin(scoped_tokens(s))),
     ("contact_trace", |s| Box::pin(contact_trace(s))),
     ("keys_published", |s| Box::pin(keys_published(s))),
+    ("declaration_form", |s| Box::pin(declaration_form(s))),
     ("programme_readable", |s| Box::pin(programme_readable(s))),
     ("withdrawn_venue_refused", |s| {
         Box::pin(withdrawn_venue_refused(s))
@@ -734,6 +736,42 @@ async fn keys_published(setup: &Setup) -> Result<(), String> {
     ensure(published == configured, || {
         "/config.json's trustedKeys differ from the active and retired keys of /v1/keys".into()
     })
+}
+
+/// The declaration form is served as data: a form that passes the protocol's checks, its
+/// version as the entity tag, revalidated with `If-None-Match`, and readable at its versioned
+/// URL; an unknown version is `form_not_found`.
+async fn declaration_form(setup: &Setup) -> Result<(), String> {
+    let path = "/v1/declaration-form";
+    let answer = setup.target.get(path, Auth::Anonymous).await?;
+    answer.expect_status(200, "GET /v1/declaration-form")?;
+    let form: DeclarationForm = serde_json::from_value(answer.json.clone())
+        .map_err(|err| format!("GET {path}: not a DeclarationForm: {err}"))?;
+    form.check()
+        .map_err(|err| format!("GET {path}: the form breaks the protocol: {err}"))?;
+    let etag = format!("\"{}\"", form.version);
+    ensure(answer.header("etag") == Some(etag.as_str()), || {
+        format!(
+            "GET {path}: ETag should be {etag}, got {:?}",
+            answer.header("etag")
+        )
+    })?;
+    let again = setup.target.get_if_none_match(path, &etag).await?;
+    again.expect_status(304, "GET /v1/declaration-form with If-None-Match")?;
+    let versioned = format!("{path}/{}", form.version);
+    let answer = setup.target.get(&versioned, Auth::Anonymous).await?;
+    answer.expect_status(200, &format!("GET {versioned}"))?;
+    let same: DeclarationForm = serde_json::from_value(answer.json.clone())
+        .map_err(|err| format!("GET {versioned}: not a DeclarationForm: {err}"))?;
+    ensure(same == form, || {
+        format!("GET {versioned} differs from the current form")
+    })?;
+    let unknown = format!("{path}/{}", u32::MAX);
+    setup
+        .target
+        .get(&unknown, Auth::Anonymous)
+        .await?
+        .expect_error(404, "form_not_found", &format!("GET {unknown}"))
 }
 
 async fn programme_readable(setup: &Setup) -> Result<(), String> {

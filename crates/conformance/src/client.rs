@@ -120,6 +120,15 @@ impl Target {
         self.send(self.authorise(request, auth), path).await
     }
 
+    /// A conditional GET: `If-None-Match: etag`.
+    pub async fn get_if_none_match(&self, path: &str, etag: &str) -> Result<Answer, String> {
+        let request = self
+            .http
+            .get(format!("{}{path}", self.base_url))
+            .header(reqwest::header::IF_NONE_MATCH, etag);
+        self.send(request, path).await
+    }
+
     /// POSTs `body` as JSON.
     pub async fn post(&self, path: &str, body: &Value, auth: Auth<'_>) -> Result<Answer, String> {
         self.post_raw(path, body.to_string(), "application/json", auth)

@@ -16,7 +16,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 use vaora_server::app::{router, AppState};
 use vaora_server::store::postgres::ScratchDatabase;
 use vaora_server::store::{
-    self, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, Store, StoreError, VenueRow,
+    self, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, Store, StoreError, StoredForm,
+    VenueRow,
 };
 
 const TOKEN: &str = "conformance-test-token";
@@ -223,6 +224,18 @@ impl Storage for DuplicatesOnRetry {
     }
     async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError> {
         self.0.revoke_token(id, at).await
+    }
+    async fn publish_form(
+        &self,
+        version: u32,
+        body: String,
+        at: i64,
+        above: u32,
+    ) -> Result<bool, StoreError> {
+        self.0.publish_form(version, body, at, above).await
+    }
+    async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError> {
+        self.0.form(version).await
     }
 }
 

@@ -473,6 +473,12 @@ pub mod error_code {
     pub const PROGRAMME_SWITCHED_OFF: &str = "programme_switched_off";
     /// No administrative unit has this code.
     pub const UNIT_NOT_FOUND: &str = "unit_not_found";
+    /// No published declaration form has this version.
+    pub const FORM_NOT_FOUND: &str = "form_not_found";
+    /// A declaration form that cannot be published (the message says why).
+    pub const FORM_INVALID: &str = "form_invalid";
+    /// A declaration form's version is not above the current one.
+    pub const FORM_VERSION_CONFLICT: &str = "form_version_conflict";
     /// Something failed on the server.
     pub const INTERNAL: &str = "internal";
 }

@@ -81,6 +81,14 @@ pub enum Problem {
     OutOfRange,
     /// Consent was not given.
     ConsentRequired,
+    /// Not in the form the answer must have (an ID, insurance or unit code).
+    InvalidFormat,
+    /// A choice that is not one of the question's options.
+    UnknownChoice,
+    /// An answer of the wrong type (e.g. text for a yes/no question).
+    WrongType,
+    /// An answer to a question the form does not have.
+    UnknownQuestion,
 }
 
 /// One validation failure, as sent back in API error bodies.
@@ -137,7 +145,7 @@ impl Declaration {
     }
 }
 
-fn normalize_phone(phone: &str) -> String {
+pub(crate) fn normalize_phone(phone: &str) -> String {
     let digits: String = phone
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
@@ -154,7 +162,7 @@ fn normalize_phone(phone: &str) -> String {
     }
 }
 
-fn name_problem(name: &str) -> Option<Problem> {
+pub(crate) fn name_problem(name: &str) -> Option<Problem> {
     let len = name.chars().count();
     if len == 0 {
         Some(Problem::Required)
@@ -180,7 +188,7 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Vietnamese numbers are "0" + 9 digits (mobile, new landline) or + 10 (old landline).
-fn phone_problem(phone: &str) -> Option<Problem> {
+pub(crate) fn phone_problem(phone: &str) -> Option<Problem> {
     if phone.is_empty() {
         return Some(Problem::Required);
     }

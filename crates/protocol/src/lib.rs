@@ -3,8 +3,9 @@
 //! Everything that crosses a boundary lives here so both sides agree on it:
 //! the signed venue code inside a poster's QR ([`venue_code`]), the short code
 //! printed under it for typing by hand ([`short_code`]), the health
-//! declaration and its validation rules ([`declaration`]), and the JSON bodies
-//! of the check-in API ([`api`]).
+//! declaration and its validation rules ([`declaration`]), the declaration
+//! form as versioned data ([`form`]), and the JSON bodies of the check-in API
+//! ([`api`]).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -12,6 +13,7 @@
 
 pub mod api;
 pub mod declaration;
+pub mod form;
 pub mod short_code;
 pub mod venue_code;
 

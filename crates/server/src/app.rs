@@ -100,6 +100,12 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             post(routes::units::import)
                 .layer(DefaultBodyLimit::max(routes::units::MAX_UNITS_CSV_BYTES)),
         )
+        .route("/declaration-form", get(routes::forms::current))
+        .route("/declaration-form/{version}", get(routes::forms::version))
+        .route(
+            "/admin/declaration-form",
+            axum::routing::put(routes::forms::publish),
+        )
         .route("/programme", get(routes::trust::programme))
         .route(
             "/admin/programme",

@@ -11,6 +11,7 @@ use vaora_protocol::api::{
     RegisteredVenues, RevokedVenue, TokenList, TokenRequest, TraceReport, UnitImport, UnitList,
     VenueActivityReport, VenueLookup, VenueRegistration,
 };
+use vaora_protocol::form::DeclarationForm;
 
 /// The document, as the server serves it at `/v1/openapi.json`.
 const OPENAPI: &str = vaora_server::routes::OPENAPI_JSON;
@@ -45,6 +46,7 @@ fn generated() -> Map<String, Value> {
     add::<IssuedToken>(&mut generator);
     add::<TokenList>(&mut generator);
     add::<TraceReport>(&mut generator);
+    add::<DeclarationForm>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

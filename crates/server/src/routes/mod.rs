@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod checkins;
+pub mod forms;
 pub mod stats;
 pub mod tokens;
 pub mod trace;

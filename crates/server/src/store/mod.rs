@@ -217,6 +217,19 @@ pub trait Storage: Send + Sync + 'static {
     async fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError>;
     /// `false` if there is no such token.
     async fn revoke_token(&self, id: u64, at: i64) -> Result<bool, StoreError>;
+
+    /// Stores declaration form `version` (its JSON) if it is above every stored version and
+    /// above `above`; `false` if not.
+    async fn publish_form(
+        &self,
+        version: u32,
+        body: String,
+        at: i64,
+        above: u32,
+    ) -> Result<bool, StoreError>;
+    /// The JSON of declaration form `version`, or of the latest one when `None`, with its
+    /// version and when it was published.
+    async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError>;
 }
 
 /// A token to store (checked by the caller).
@@ -227,6 +240,15 @@ pub struct NewToken {
     pub unit_code: Option<String>,
     pub venue_id: Option<u64>,
     pub created_at: i64,
+}
+
+/// A published declaration form as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredForm {
+    pub version: u32,
+    /// The form as JSON (`vaora_protocol::form::DeclarationForm`).
+    pub body: String,
+    pub published_at: i64,
 }
 
 fn role_name(role: Role) -> &'static str {

@@ -15,8 +15,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow,
-    PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, StoredForm,
+    VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -322,6 +322,59 @@ impl Storage for PostgresStore {
         .await?
         .rows_affected();
         Ok(changed == 1)
+    }
+
+    async fn publish_form(
+        &self,
+        version: u32,
+        body: String,
+        at: i64,
+        above: u32,
+    ) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO declaration_forms (version, body, published_at)
+             SELECT $1, $2, $3
+             WHERE $1 > GREATEST($4, COALESCE((SELECT MAX(version) FROM declaration_forms), 0))
+             ON CONFLICT (version) DO NOTHING",
+        )
+        .bind(i64::from(version))
+        .bind(body)
+        .bind(at)
+        .bind(i64::from(above))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+
+    async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError> {
+        let row =
+            match version {
+                Some(version) => sqlx::query(
+                    "SELECT version, body, published_at FROM declaration_forms WHERE version = $1",
+                )
+                .bind(i64::from(version))
+                .fetch_optional(&self.pool)
+                .await?,
+                None => {
+                    sqlx::query(
+                        "SELECT version, body, published_at FROM declaration_forms
+                     ORDER BY version DESC LIMIT 1",
+                    )
+                    .fetch_optional(&self.pool)
+                    .await?
+                }
+            };
+        row.map(|row| {
+            let version: i64 = row.try_get("version")?;
+            Ok(StoredForm {
+                version: u32::try_from(version)
+                    .map_err(|_| StoreError::Corrupt(format!("form version {version}")))?,
+                body: row.try_get("body")?,
+                published_at: row.try_get("published_at")?,
+            })
+        })
+        .transpose()
     }
 
     async fn programme(&self) -> Result<ProgrammeStatus, StoreError> {

@@ -20,8 +20,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, VenueRow,
-    PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, StoredForm,
+    VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -94,6 +94,11 @@ const MIGRATIONS: &[&str] = &[
         venue_id    INTEGER,
         created_at  INTEGER NOT NULL,
         revoked_at  INTEGER
+    );",
+    "CREATE TABLE declaration_forms (
+        version       INTEGER PRIMARY KEY,
+        body          TEXT NOT NULL,
+        published_at  INTEGER NOT NULL
     );",
 ];
 
@@ -575,6 +580,56 @@ impl Storage for SqliteStore {
             )
             .await?;
         Ok(changed == 1)
+    }
+
+    async fn publish_form(
+        &self,
+        version: u32,
+        body: String,
+        at: i64,
+        above: u32,
+    ) -> Result<bool, StoreError> {
+        let inserted = self
+            .execute(
+                "INSERT INTO declaration_forms (version, body, published_at)
+                 SELECT ?1, ?2, ?3
+                 WHERE ?1 > MAX(?4, COALESCE((SELECT MAX(version) FROM declaration_forms), 0))",
+                vec![version.into(), body.into(), at.into(), above.into()],
+            )
+            .await?;
+        Ok(inserted == 1)
+    }
+
+    async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError> {
+        self.read(move |conn| {
+            let row = |row: &rusqlite::Row<'_>| {
+                Ok(StoredForm {
+                    version: row.get(0)?,
+                    body: row.get(1)?,
+                    published_at: row.get(2)?,
+                })
+            };
+            let form = match version {
+                Some(version) => conn
+                    .query_row(
+                        "SELECT version, body, published_at FROM declaration_forms
+                         WHERE version = ?1",
+                        [version],
+                        row,
+                    )
+                    .optional()?,
+                None => conn
+                    .query_row(
+                        "SELECT version, body, published_at FROM declaration_forms
+                         ORDER BY version DESC LIMIT 1",
+                        [],
+                        row,
+                    )
+                    .optional()?,
+            };
+            Ok(form)
+        })
+        .await
     }
 
     async fn programme(&self) -> Result<ProgrammeStatus, StoreError> {

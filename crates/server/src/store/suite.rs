@@ -374,6 +374,46 @@ async fn venues_are_revoked_once_and_the_programme_switches_off_and_on() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaration_forms_are_published_only_upwards_and_read_by_version() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let name = subject.name;
+        assert_eq!(store.form(None).await.expect("latest"), None, "{name}");
+        // Version 1 is the reference form the server serves without storing it.
+        let body = |v: u32| format!("{{\"version\":{v}}}");
+        assert!(
+            !store.publish_form(1, body(1), 1_000, 1).await.expect("v1"),
+            "{name}"
+        );
+        assert!(
+            store.publish_form(3, body(3), 2_000, 1).await.expect("v3"),
+            "{name}"
+        );
+        assert!(
+            !store.publish_form(2, body(2), 3_000, 1).await.expect("v2"),
+            "{name}"
+        );
+        assert!(
+            !store
+                .publish_form(3, body(3), 3_000, 1)
+                .await
+                .expect("v3 again"),
+            "{name}"
+        );
+        assert!(
+            store.publish_form(4, body(4), 4_000, 1).await.expect("v4"),
+            "{name}"
+        );
+        let latest = store.form(None).await.expect("latest").expect("a form");
+        assert_eq!((latest.version, latest.published_at), (4, 4_000), "{name}");
+        assert_eq!(latest.body, body(4), "{name}");
+        let third = store.form(Some(3)).await.expect("v3").expect("stored");
+        assert_eq!((third.version, third.body), (3, body(3)), "{name}");
+        assert_eq!(store.form(Some(2)).await.expect("v2"), None, "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_sqlite_file_from_before_migrations_is_brought_up_to_date() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("old.sqlite");
