@@ -2,7 +2,8 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use vaora_protocol::api::{ApiError, CheckInReceipt, CheckInRequest, VenueLookup};
+use vaora_protocol::api::{ApiError, CheckInReceipt, CheckInRequest, UnitList, VenueLookup};
+use vaora_protocol::form::DeclarationForm;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
@@ -37,6 +38,20 @@ pub async fn lookup_venue(
     send::<(), _>(options, "GET", &path, None).await
 }
 
+/// `GET /v1/declaration-form`: the questions to ask.
+pub async fn declaration_form(options: &MountOptions) -> Result<DeclarationForm, ApiProblem> {
+    send::<(), _>(options, "GET", "/v1/declaration-form", None).await
+}
+
+/// `GET /v1/units[?parent=…]`: the administrative units under `parent`, or the top level.
+pub async fn units(options: &MountOptions, parent: Option<&str>) -> Result<UnitList, ApiProblem> {
+    let path = match parent {
+        Some(parent) => format!("/v1/units?parent={}", js_sys::encode_uri_component(parent)),
+        None => "/v1/units".to_owned(),
+    };
+    send::<(), _>(options, "GET", &path, None).await
+}
+
 async fn send<B: Serialize, T: DeserializeOwned>(
     options: &MountOptions,
     method: &str,
@@ -46,7 +61,10 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(body) = body {
-        let value = serde_wasm_bindgen::to_value(body).map_err(|_| ApiProblem::BadResponse)?;
+        // As JSON's shapes: maps as objects (the declaration's answers), not as `Map`s.
+        let value = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|_| ApiProblem::BadResponse)?;
         let json = js_sys::JSON::stringify(&value).map_err(|_| ApiProblem::BadResponse)?;
         init.set_body(&json);
         let headers = web_sys::Headers::new().map_err(|_| ApiProblem::BadResponse)?;

@@ -7,7 +7,9 @@ use std::any::Any;
 use std::rc::{Rc, Weak};
 
 use leptos::prelude::*;
-use vaora_protocol::declaration::Declaration;
+use std::sync::Arc;
+
+use vaora_protocol::form::{Answers, DeclarationForm};
 use web_sys::HtmlElement;
 
 use crate::i18n::{t, Lang, Msg};
@@ -18,8 +20,10 @@ use crate::shell::{Screen, Shell};
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
-    /// The declaration being typed, kept across screens so nothing typed is lost.
-    pub draft: RwSignal<Declaration>,
+    /// The declaration's answers being typed, kept across screens so nothing typed is lost.
+    pub draft: RwSignal<Answers>,
+    /// The declaration form, once fetched.
+    pub form: RwSignal<Option<Arc<DeclarationForm>>>,
     shell: StoredValue<Weak<Shell>, LocalStorage>,
 }
 
@@ -40,7 +44,8 @@ impl Ctx {
         let owner = Owner::new();
         let ctx = owner.with(|| Ctx {
             lang: RwSignal::new(shell.lang()),
-            draft: RwSignal::new(Declaration::default()),
+            draft: RwSignal::new(Answers::new()),
+            form: RwSignal::new(None),
             shell: StoredValue::new_local(Rc::downgrade(shell)),
         });
         let lang = ctx.lang;

@@ -1,7 +1,7 @@
 //! The one translation layer: every user-visible string is a [`Msg`], rendered per [`Lang`].
 //! Vietnamese is the default; English is switchable and remembered on the device.
 
-use vaora_protocol::declaration::{Field, Problem};
+use vaora_protocol::declaration::Problem;
 use vaora_protocol::venue_code::VenueCodeError;
 
 /// Languages the widget speaks.
@@ -92,21 +92,14 @@ pub enum Msg {
     CodeExpired,
     CodeNotYetValid,
     DeclareTitle,
-    FullName,
-    Phone,
-    BirthYear,
-    SymptomsLegend,
-    Fever,
-    Cough,
-    BreathingDifficulty,
-    Pneumonia,
-    SoreThroat,
-    Fatigue,
-    ExposureQuestion,
+    FormLoading,
+    RetryButton,
+    UnitProvince,
+    UnitWard,
+    UnitChoose,
+    UnitCode,
     Yes,
     No,
-    ConsentText,
-    FalseDeclarationWarning,
     SubmitCheckIn,
     Submitting,
     FixErrors,
@@ -197,21 +190,14 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
         CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
         DeclareTitle => ("Tờ khai y tế", "Health declaration"),
-        FullName => ("Họ và tên", "Full name"),
-        Phone => ("Số điện thoại", "Phone number"),
-        BirthYear => ("Năm sinh", "Year of birth"),
-        SymptomsLegend => ("Trong 14 ngày qua, bạn có triệu chứng nào sau đây không?", "In the last 14 days, have you had any of these symptoms?"),
-        Fever => ("Sốt", "Fever"),
-        Cough => ("Ho", "Cough"),
-        BreathingDifficulty => ("Khó thở", "Difficulty breathing"),
-        Pneumonia => ("Viêm phổi", "Pneumonia"),
-        SoreThroat => ("Đau họng", "Sore throat"),
-        Fatigue => ("Mệt mỏi", "Fatigue"),
-        ExposureQuestion => ("Trong 14 ngày qua, bạn có tiếp xúc với người bệnh, người nghi nhiễm, người từ vùng có dịch hoặc người có triệu chứng không?", "In the last 14 days, have you been in contact with a patient, a suspected case, someone from an affected area, or someone with symptoms?"),
+        FormLoading => ("Đang tải mẫu khai báo…", "Loading the declaration form…"),
+        RetryButton => ("Thử lại", "Try again"),
+        UnitProvince => ("Tỉnh / thành phố", "Province / city"),
+        UnitWard => ("Phường / xã", "Ward / commune"),
+        UnitChoose => ("— Chọn —", "— Choose —"),
+        UnitCode => ("Mã đơn vị hành chính", "Administrative unit code"),
         Yes => ("Có", "Yes"),
         No => ("Không", "No"),
-        ConsentText => ("Tôi đồng ý cung cấp thông tin này cho cơ quan y tế để phòng chống dịch; dữ liệu được xoá sau 21 ngày.", "I agree to give this information to the health authority for disease control; it is deleted after 21 days."),
-        FalseDeclarationWarning => ("Khai báo thông tin sai sự thật là vi phạm pháp luật.", "Making a false declaration is an offence."),
         SubmitCheckIn => ("Gửi khai báo và check-in", "Submit and check in"),
         Submitting => ("Đang gửi…", "Sending…"),
         FixErrors => ("Hãy sửa các mục được đánh dấu.", "Please fix the highlighted fields."),
@@ -224,7 +210,7 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ProblemConsentRequired => ("Bạn cần đồng ý để check-in.", "You need to agree in order to check in."),
         ProblemInvalidFormat => ("Sai định dạng. Hãy kiểm tra lại số đã nhập.", "Not in the right format. Check the number you typed."),
         ProblemUnknownChoice => ("Hãy chọn một trong các lựa chọn có sẵn.", "Pick one of the options given."),
-        ProblemWrongType => ("Câu trả lời không đúng kiểu câu hỏi.", "This answer does not fit the question."),
+        ProblemWrongType => ("Câu trả lời không đúng dạng (ví dụ: năm phải là số).", "This answer does not fit the question (e.g. a year must be a number)."),
         ProblemUnknownQuestion => ("Mẫu khai báo đã thay đổi. Hãy tải lại trang.", "The declaration form has changed. Reload the page."),
         ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
         ErrServerRejectedCode => ("Máy chủ không chấp nhận mã địa điểm này.", "The server did not accept this venue code."),
@@ -267,16 +253,6 @@ pub fn problem(problem: Problem) -> Msg {
         Problem::UnknownChoice => Msg::ProblemUnknownChoice,
         Problem::WrongType => Msg::ProblemWrongType,
         Problem::UnknownQuestion => Msg::ProblemUnknownQuestion,
-    }
-}
-
-/// The label of a declaration field.
-pub fn field(field: Field) -> Msg {
-    match field {
-        Field::FullName => Msg::FullName,
-        Field::Phone => Msg::Phone,
-        Field::BirthYear => Msg::BirthYear,
-        Field::Consent => Msg::ConsentText,
     }
 }
 

@@ -18,12 +18,17 @@ async function assertStored(id, expectedName = 'Nguyễn Thị Ánh') {
   assert.equal(status, 200, `check-in ${id} is stored`);
   assert.equal(body.receipt.id, id);
   assert.equal(body.receipt.venue_name, 'Chợ Mỹ Đức');
-  assert.equal(body.declaration.full_name, expectedName);
-  assert.equal(body.declaration.phone, '0912345678', 'phone stored normalised');
-  assert.equal(body.declaration.birth_year, 1990);
-  assert.equal(body.declaration.symptoms.cough, true);
-  assert.equal(body.declaration.symptoms.fever, false);
-  assert.equal(body.declaration.consent, true);
+  const { form_version: version, answers } = body.declaration;
+  assert.equal(version, 1, 'the answers name the form version they answered');
+  assert.equal(answers.full_name, expectedName);
+  assert.equal(answers.phone, '0912345678', 'phone stored normalised');
+  assert.equal(answers.birth_year, 1990);
+  assert.equal(answers.gender, 'female');
+  assert.equal(answers.residence_unit, '00004', 'the ward picked under its province');
+  assert.deepEqual(answers.symptoms, ['cough']);
+  assert.equal(answers.contact_case, false);
+  assert.equal(answers.consent, true);
+  assert.equal(answers.contact_case_details, undefined, 'a hidden follow-up is not sent');
 }
 
 for (const [width, height] of [[640, 480], [1280, 720]]) {
@@ -153,10 +158,8 @@ test('a forged venue code is shown as not genuine and offers no check-in', async
         id: '0b7c5a3e-1f2d-4c6b-8a9e-0d1c2b3a4f5e',
         venue_code: base32Encode(bytes),
         declaration: {
-          full_name: 'Nguyễn Thị Ánh', phone: '0912345678', birth_year: 1990,
-          symptoms: { fever: false, cough: false, breathing_difficulty: false, pneumonia: false,
-            sore_throat: false, fatigue: false },
-          exposure: false, consent: true,
+          form_version: 1,
+          answers: { full_name: 'Nguyễn Thị Ánh', phone: '0912345678', consent: true },
         },
       }),
     });
@@ -172,16 +175,24 @@ test('invalid answers get translated messages and lose nothing; English is switc
   try {
     await page.goto(env.server.posterUrl);
     await byTest(page, 'declare').click();
-    await byTest(page, 'full-name').fill('Lê Thị Hoa');
-    await byTest(page, 'phone').fill('12345');
+    await byTest(page, 'q-full_name').fill('Lê Thị Hoa');
+    await byTest(page, 'q-phone').fill('12345');
     await byTest(page, 'submit').click();
     assert.match(await byTest(page, 'form-error').textContent(), /Hãy sửa các mục/);
-    assert.match(await page.locator('#vaora-phone-error').textContent(), /Số điện thoại/);
-    assert.equal(await byTest(page, 'phone').getAttribute('aria-invalid'), 'true');
+    assert.match(await page.locator('#vaora-q-phone-error').textContent(), /Số điện thoại/);
+    assert.equal(await byTest(page, 'q-phone').getAttribute('aria-invalid'), 'true');
+    // The questions themselves come from the server's form, in the language chosen.
+    assert.match(await page.locator('label[for="vaora-q-phone"]').textContent(), /Số điện thoại/);
     await byTest(page, 'lang-en').click();
-    assert.match(await page.locator('#vaora-phone-error').textContent(), /A phone number has/);
-    assert.match(await page.locator('#vaora-consent-error').textContent(), /need to agree/);
-    assert.equal(await byTest(page, 'full-name').inputValue(), 'Lê Thị Hoa', 'typed text kept');
+    assert.match(await page.locator('label[for="vaora-q-phone"]').textContent(), /Phone number/);
+    assert.match(await page.locator('#vaora-q-phone-error').textContent(), /A phone number has/);
+    assert.match(await page.locator('#vaora-q-consent-error').textContent(), /need to agree/);
+    assert.equal(await byTest(page, 'q-full_name').inputValue(), 'Lê Thị Hoa', 'typed text kept');
+    // A follow-up question appears only when its condition holds.
+    const details = page.locator('#vaora-q-contact_case_details');
+    assert.equal(await details.isVisible(), false, 'no contact, no details asked');
+    await byTest(page, 'q-contact_case-yes').check();
+    assert.equal(await details.isVisible(), true, 'contact with a case: details asked');
     // The choice of language is remembered on the device.
     await page.reload();
     assert.equal(await byTest(page, 'lang-en').getAttribute('aria-pressed'), 'true');

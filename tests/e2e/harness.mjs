@@ -2,7 +2,7 @@
 // SQLite database, Chromium with a fake camera playing a generated clip, and the testkit that
 // renders QR codes into clips and photos. Paths come from `cargo xtask test`.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -44,10 +44,21 @@ export function serverPerFile() {
 /** Starts vaora-server with a new database and the demo venue; resolves once it listens. */
 export async function startServer(dir) {
   const adminToken = randomBytes(16).toString('hex');
+  // A few real units (two provinces, three wards) for the declaration's unit picker.
+  const units = join(dir, 'units.csv');
+  writeFileSync(units, [
+    'code,name,type,parent',
+    '01,Thành phố Hà Nội,thành phố,',
+    '00004,Phường Ba Đình,phường,01',
+    '00008,Phường Ngọc Hà,phường,01',
+    '79,Thành phố Hồ Chí Minh,thành phố,',
+    '26734,Phường Sài Gòn,phường,79',
+  ].join('\n') + '\n');
   const child = spawn(required('VAORA_SERVER_BIN'), [
     '--addr', '127.0.0.1:0',
     '--db', join(dir, 'vaora.sqlite'),
     '--static', required('VAORA_PKG'),
+    '--units', units,
     '--seed-demo',
   ], { env: { ...process.env, VAORA_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise((resolve, reject) => {
@@ -127,15 +138,25 @@ export async function scanVenue(page, url) {
   await expectGenuineVenue(page);
 }
 
-/** Fills the declaration with valid answers (overridable) and submits it. */
+/**
+ * Fills the declaration (the server's reference form, drawn from data) with valid answers
+ * (overridable) and submits it. The unit is picked with the province and ward selects.
+ */
 export async function declareAndSubmit(page, answers = {}) {
   const a = { name: 'Nguyễn Thị Ánh', phone: '0912 345 678', year: '1990', ...answers };
-  await byTest(page, 'full-name').fill(a.name);
-  await byTest(page, 'phone').fill(a.phone);
-  await byTest(page, 'birth-year').fill(a.year);
-  await byTest(page, 'symptom-cough').check();
-  await byTest(page, 'exposure-no').check();
-  await byTest(page, 'consent').check();
+  await byTest(page, 'q-full_name').fill(a.name);
+  await byTest(page, 'q-birth_year').fill(a.year);
+  await byTest(page, 'q-gender-female').check();
+  await byTest(page, 'q-nationality').fill('Việt Nam');
+  await byTest(page, 'q-residence_unit-province').selectOption('01');
+  await byTest(page, 'q-residence_unit-ward').selectOption('00004');
+  await byTest(page, 'q-address').fill('12 Hàng Bạc');
+  await byTest(page, 'q-phone').fill(a.phone);
+  await byTest(page, 'q-symptoms-cough').check();
+  await byTest(page, 'q-contact_case-no').check();
+  await byTest(page, 'q-contact_affected_country-no').check();
+  await byTest(page, 'q-contact_symptomatic-no').check();
+  await byTest(page, 'q-consent').check();
   await byTest(page, 'submit').click();
 }
 

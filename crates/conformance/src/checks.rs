@@ -8,7 +8,7 @@ use vaora_protocol::api::{
     ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue, Unit,
     UnitList,
 };
-use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::form::{Answer, DeclarationForm};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
 
@@ -21,6 +21,8 @@ pub struct Setup {
     config: ClientConfig,
     /// A unit the backend knows (`None` when it has no unit set loaded).
     unit: Option<Unit>,
+    /// The declaration form the backend serves now; the suite's check-ins answer it.
+    form: DeclarationForm,
 }
 
 impl Setup {
@@ -42,12 +44,26 @@ impl Setup {
         answer.expect_status(200, "GET /config.json")?;
         let config: ClientConfig = serde_json::from_value(answer.json.clone())
             .map_err(|err| format!("GET /config.json: not a ClientConfig: {err}"))?;
+        let answer = target.get("/v1/declaration-form", Auth::Anonymous).await?;
+        answer.expect_status(200, "GET /v1/declaration-form")?;
+        let form: DeclarationForm = serde_json::from_value(answer.json.clone())
+            .map_err(|err| format!("GET /v1/declaration-form: not a DeclarationForm: {err}"))?;
         Ok(Self {
             target: target.clone(),
             venue,
             config,
             unit,
+            form,
         })
+    }
+
+    /// A valid declaration for the served form: Nguyễn Thị Ánh, phone typed with spaces (the
+    /// server stores it normalised), made-up answers to the rest.
+    fn declaration(&self) -> Value {
+        let mut answers = self.form.example_answers(self.unit_code());
+        answers.insert("full_name".into(), Answer::Text("Nguyễn Thị Ánh".into()));
+        answers.insert("phone".into(), Answer::Text("0912 345 678".into()));
+        json!({ "form_version": self.form.version, "answers": answers })
     }
 
     /// The unit code the suite's venues are registered in.
@@ -131,18 +147,6 @@ pub const ALL: &[(&str, Check)] = &[
     ("cors_for_embedding", |s| Box::pin(cors_for_embedding(s))),
 ];
 
-fn declaration() -> Value {
-    json!({
-        "full_name": "Nguyễn Thị Ánh",
-        "phone": "0912 345 678",
-        "birth_year": 1990,
-        "symptoms": { "fever": false, "cough": true, "breathing_difficulty": false,
-                      "pneumonia": false, "sore_throat": false, "fatigue": false },
-        "exposure": false,
-        "consent": true
-    })
-}
-
 fn check_in_body(id: Uuid, venue_code: &str, declaration: Value) -> Value {
     json!({ "id": id, "venue_code": venue_code, "declaration": declaration })
 }
@@ -155,7 +159,7 @@ async fn checked_in(setup: &Setup, venue_code: &str) -> Result<(Uuid, Value), St
         .target
         .post(
             "/v1/checkins",
-            &check_in_body(id, venue_code, declaration()),
+            &check_in_body(id, venue_code, setup.declaration()),
             Auth::Anonymous,
         )
         .await?;
@@ -348,7 +352,7 @@ async fn venue_lookup(setup: &Setup) -> Result<(), String> {
 
 async fn check_in_and_replay(setup: &Setup) -> Result<(), String> {
     let id = Uuid::new_v4();
-    let body = check_in_body(id, &setup.venue.venue_code, declaration());
+    let body = check_in_body(id, &setup.venue.venue_code, setup.declaration());
     let first = setup
         .target
         .post("/v1/checkins", &body, Auth::Anonymous)
@@ -392,8 +396,8 @@ async fn check_in_and_replay(setup: &Setup) -> Result<(), String> {
         format!("stored receipt differs: {}", stored.json["receipt"])
     })?;
     ensure(
-        stored.json["declaration"]["full_name"] == "Nguyễn Thị Ánh"
-            && stored.json["declaration"]["phone"] == "0912345678",
+        stored.json["declaration"]["answers"]["full_name"] == "Nguyễn Thị Ánh"
+            && stored.json["declaration"]["answers"]["phone"] == "0912345678",
         || {
             format!(
                 "stored declaration is not the normalised one: {}",
@@ -410,13 +414,13 @@ async fn id_reused_for_other_content(setup: &Setup) -> Result<(), String> {
         .target
         .post(
             "/v1/checkins",
-            &check_in_body(id, code, declaration()),
+            &check_in_body(id, code, setup.declaration()),
             Auth::Anonymous,
         )
         .await?;
     first.expect_status(201, "POST /v1/checkins")?;
-    let mut other = declaration();
-    other["full_name"] = json!("Trần Văn Bình");
+    let mut other = setup.declaration();
+    other["answers"]["full_name"] = json!("Trần Văn Bình");
     let reused = setup
         .target
         .post(
@@ -439,7 +443,7 @@ async fn id_reused_for_other_content(setup: &Setup) -> Result<(), String> {
         .await?;
     stored.expect_status(200, "GET /v1/admin/checkins/{id}")?;
     ensure(
-        stored.json["declaration"]["full_name"] == "Nguyễn Thị Ánh",
+        stored.json["declaration"]["answers"]["full_name"] == "Nguyễn Thị Ánh",
         || "a conflicting reuse overwrote the stored check-in".into(),
     )
 }
@@ -447,7 +451,7 @@ async fn id_reused_for_other_content(setup: &Setup) -> Result<(), String> {
 async fn concurrent_retries_store_once(setup: &Setup) -> Result<(), String> {
     const RETRIES: usize = 16;
     let id = Uuid::new_v4();
-    let body = check_in_body(id, &setup.venue.venue_code, declaration());
+    let body = check_in_body(id, &setup.venue.venue_code, setup.declaration());
     let answers =
         join_all((0..RETRIES).map(|_| setup.target.post("/v1/checkins", &body, Auth::Anonymous)))
             .await;
@@ -471,9 +475,9 @@ async fn concurrent_retries_store_once(setup: &Setup) -> Result<(), String> {
 
 async fn invalid_declaration(setup: &Setup) -> Result<(), String> {
     let id = Uuid::new_v4();
-    let mut bad = declaration();
-    bad["full_name"] = json!("");
-    bad["phone"] = json!("12345");
+    let mut bad = setup.declaration();
+    bad["answers"]["full_name"] = json!("");
+    bad["answers"]["phone"] = json!("12345");
     let answer = setup
         .target
         .post(
@@ -489,7 +493,12 @@ async fn invalid_declaration(setup: &Setup) -> Result<(), String> {
     )?;
     let fields: Vec<&str> = answer.json["fields"]
         .as_array()
-        .map(|fields| fields.iter().filter_map(|f| f["field"].as_str()).collect())
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| f["question"].as_str())
+                .collect()
+        })
         .unwrap_or_default();
     ensure(fields == ["full_name", "phone"], || {
         format!(
@@ -503,21 +512,21 @@ async fn invalid_declaration(setup: &Setup) -> Result<(), String> {
 async fn malformed_bodies(setup: &Setup) -> Result<(), String> {
     let code = &setup.venue.venue_code;
     let id = Uuid::new_v4();
-    let mut wrong_type = check_in_body(id, code, declaration());
-    wrong_type["declaration"]["birth_year"] = json!("nineteen ninety");
-    let mut unknown_field = check_in_body(id, code, declaration());
+    let mut wrong_type = check_in_body(id, code, setup.declaration());
+    wrong_type["declaration"]["answers"] = json!("nineteen ninety");
+    let mut unknown_field = check_in_body(id, code, setup.declaration());
     unknown_field["declaration"]["blood_type"] = json!("O");
-    let mut missing = check_in_body(id, code, declaration());
+    let mut missing = check_in_body(id, code, setup.declaration());
     missing["declaration"]
         .as_object_mut()
-        .map(|d| d.remove("consent"));
-    let mut not_uuid = check_in_body(id, code, declaration());
+        .map(|d| d.remove("answers"));
+    let mut not_uuid = check_in_body(id, code, setup.declaration());
     not_uuid["id"] = json!("12345");
     let cases = [
         ("not JSON", "{\"id\": ".to_owned(), "application/json", 400),
         ("a JSON array", "[]".to_owned(), "application/json", 400),
         (
-            "a string year",
+            "answers that are not a map",
             wrong_type.to_string(),
             "application/json",
             400,
@@ -542,7 +551,7 @@ async fn malformed_bodies(setup: &Setup) -> Result<(), String> {
         ),
         (
             "a JSON body sent as text/plain",
-            check_in_body(id, code, declaration()).to_string(),
+            check_in_body(id, code, setup.declaration()).to_string(),
             "text/plain",
             415,
         ),
@@ -563,8 +572,8 @@ async fn malformed_bodies(setup: &Setup) -> Result<(), String> {
 
 async fn size_limits(setup: &Setup) -> Result<(), String> {
     let id = Uuid::new_v4();
-    let mut huge = declaration();
-    huge["full_name"] = json!("A".repeat(64 * 1024));
+    let mut huge = setup.declaration();
+    huge["answers"]["full_name"] = json!("A".repeat(64 * 1024));
     let answer = setup
         .target
         .post(
@@ -575,8 +584,8 @@ async fn size_limits(setup: &Setup) -> Result<(), String> {
         .await?;
     answer.expect_error(413, "body_too_large", "POST /v1/checkins of 64 KiB")?;
     // Within the body limit but far over the field's.
-    let mut long = declaration();
-    long["full_name"] = json!("Nguyễn ".repeat(500));
+    let mut long = setup.declaration();
+    long["answers"]["full_name"] = json!("Nguyễn ".repeat(500));
     let answer = setup
         .target
         .post(
@@ -628,7 +637,7 @@ async fn forged_venue_codes(setup: &Setup) -> Result<(), String> {
             .target
             .post(
                 "/v1/checkins",
-                &check_in_body(id, code, declaration()),
+                &check_in_body(id, code, setup.declaration()),
                 Auth::Anonymous,
             )
             .await?;
@@ -818,7 +827,7 @@ async fn withdrawn_venue_refused(setup: &Setup) -> Result<(), String> {
         .target
         .post(
             "/v1/checkins",
-            &check_in_body(id, &venue.venue_code, declaration()),
+            &check_in_body(id, &venue.venue_code, setup.declaration()),
             Auth::Anonymous,
         )
         .await?;

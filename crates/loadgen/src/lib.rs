@@ -232,13 +232,21 @@ impl Target {
         let rest = serde_json::json!({
             "venue_code": config.venue_code,
             "declaration": {
-                "full_name": "Nguyễn Thị Ánh",
-                "phone": "0912 345 678",
-                "birth_year": 1990,
-                "symptoms": { "fever": false, "cough": false, "breathing_difficulty": false,
-                              "pneumonia": false, "sore_throat": false, "fatigue": false },
-                "exposure": false,
-                "consent": true
+                "form_version": 1,
+                "answers": {
+                    "full_name": "Nguyễn Thị Ánh",
+                    "birth_year": 1990,
+                    "gender": "female",
+                    "nationality": "Việt Nam",
+                    "residence_unit": "01",
+                    "address": "12 Hàng Bạc",
+                    "phone": "0912 345 678",
+                    "symptoms": [],
+                    "contact_case": false,
+                    "contact_affected_country": false,
+                    "contact_symptomatic": false,
+                    "consent": true
+                }
             }
         })
         .to_string();

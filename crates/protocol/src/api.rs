@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::declaration::{Declaration, FieldError};
+use crate::declaration::Declaration;
+use crate::form::AnswerError;
 use crate::short_code::ShortCode;
 use crate::venue_code::{KeyId, TrustedKey};
 
@@ -438,9 +439,9 @@ pub struct ApiError {
     pub code: String,
     /// Developer-facing English explanation; clients translate `code` instead.
     pub message: String,
-    /// Per-field problems when `code` is `validation_failed`.
+    /// Per-question problems when `code` is `validation_failed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<FieldError>,
+    pub fields: Vec<AnswerError>,
 }
 
 /// Error codes used in [`ApiError::code`], shared so client and server cannot drift.
@@ -500,7 +501,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::declaration::{Field, Problem, Symptoms};
+    use crate::declaration::Problem;
+    use crate::form::Answer;
     use crate::venue_code::KeyId;
 
     const ID: &str = "67e55044-10b1-426f-9247-bb680e5fe0c8";
@@ -514,15 +516,15 @@ mod tests {
             "id": ID,
             "venue_code": "AEBAGBAF",
             "declaration": {
-                "full_name": "Nguyễn Văn A",
-                "phone": "0912345678",
-                "birth_year": 1990,
-                "symptoms": {
-                    "fever": true, "cough": false, "breathing_difficulty": false,
-                    "pneumonia": false, "sore_throat": false, "fatigue": false
-                },
-                "exposure": false,
-                "consent": true
+                "form_version": 1,
+                "answers": {
+                    "full_name": "Nguyễn Văn A",
+                    "phone": "0912345678",
+                    "birth_year": 1990,
+                    "symptoms": ["fever"],
+                    "contact_case": false,
+                    "consent": true
+                }
             },
             "client_time": 1_700_000_000_123_i64
         })
@@ -537,15 +539,18 @@ mod tests {
                 id: id(),
                 venue_code: "AEBAGBAF".into(),
                 declaration: Declaration {
-                    full_name: "Nguyễn Văn A".into(),
-                    phone: "0912345678".into(),
-                    birth_year: 1990,
-                    symptoms: Symptoms {
-                        fever: true,
-                        ..Symptoms::default()
-                    },
-                    exposure: false,
-                    consent: true,
+                    form_version: 1,
+                    answers: [
+                        ("full_name", Answer::Text("Nguyễn Văn A".into())),
+                        ("phone", Answer::Text("0912345678".into())),
+                        ("birth_year", Answer::Number(1990)),
+                        ("symptoms", Answer::Many(vec!["fever".into()])),
+                        ("contact_case", Answer::Bool(false)),
+                        ("consent", Answer::Bool(true)),
+                    ]
+                    .into_iter()
+                    .map(|(id, answer)| (id.to_owned(), answer))
+                    .collect(),
                 },
                 client_time: Some(1_700_000_000_123),
             }
@@ -635,14 +640,14 @@ mod tests {
             "status": 422,
             "code": "validation_failed",
             "message": "declaration is invalid",
-            "fields": [{ "field": "phone", "problem": "invalid_phone" }]
+            "fields": [{ "question": "phone", "problem": "invalid_phone" }]
         });
         let error: ApiError = serde_json::from_value(literal.clone()).expect("valid");
         assert_eq!(error.code, error_code::VALIDATION_FAILED);
         assert_eq!(
             error.fields,
-            vec![FieldError {
-                field: Field::Phone,
+            vec![AnswerError {
+                question: "phone".into(),
                 problem: Problem::InvalidPhone
             }]
         );

@@ -1,65 +1,34 @@
-//! The minimal health declaration filled in at check-in, and its rules.
-//!
-//! The same rules run in the widget (instant feedback) and on the server
-//! (the authority), so they live here.
+//! The health declaration sent with a check-in (answers to the declaration form), what can be
+//! wrong with an answer, and the rules for names and phone numbers that the form's text formats
+//! use. The same rules run in the widget (instant feedback) and on the server (the authority).
 
 use serde::{Deserialize, Serialize};
 
+use crate::form::{Answer, Answers};
+
 const NAME_MIN_CHARS: usize = 2;
 const NAME_MAX_CHARS: usize = 100;
-const BIRTH_YEAR_MIN: u16 = 1900;
 
-/// Symptoms in the last 14 days, one checkbox each.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Symptoms {
-    /// Fever.
-    pub fever: bool,
-    /// Cough.
-    pub cough: bool,
-    /// Difficulty breathing.
-    pub breathing_difficulty: bool,
-    /// Pneumonia.
-    pub pneumonia: bool,
-    /// Sore throat.
-    pub sore_throat: bool,
-    /// Fatigue.
-    pub fatigue: bool,
-}
-
-/// What a person declares when checking in at a venue.
+/// What a person declares when checking in: the answers to one version of the declaration
+/// form ([`crate::form`]), by question id. The server checks them against that version.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Declaration {
-    /// Full name as on an ID card.
-    pub full_name: String,
-    /// Phone number for contact tracing.
-    pub phone: String,
-    /// Year of birth; 0 means not filled in.
-    pub birth_year: u16,
-    /// Symptoms in the last 14 days.
-    pub symptoms: Symptoms,
-    /// Contact in the last 14 days with a patient, a suspected case, someone from an affected area, or someone with symptoms.
-    pub exposure: bool,
-    /// Agreement that the data may be used for epidemic control.
-    pub consent: bool,
+    /// The version of the form these answers are to.
+    pub form_version: u32,
+    /// The answers by question id; questions left unanswered or not shown are absent.
+    pub answers: Answers,
 }
 
-/// A form field that can be invalid, in display order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Field {
-    /// [`Declaration::full_name`].
-    FullName,
-    /// [`Declaration::phone`].
-    Phone,
-    /// [`Declaration::birth_year`].
-    BirthYear,
-    /// [`Declaration::consent`].
-    Consent,
+impl Declaration {
+    /// The text answer to question `id`, if any.
+    pub fn text(&self, id: &str) -> Option<&str> {
+        match self.answers.get(id) {
+            Some(Answer::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
 }
 
 /// What is wrong with a field; the UI translates each into a message.
@@ -91,60 +60,8 @@ pub enum Problem {
     UnknownQuestion,
 }
 
-/// One validation failure, as sent back in API error bodies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct FieldError {
-    /// Which field.
-    pub field: Field,
-    /// What is wrong with it.
-    pub problem: Problem,
-}
-
-impl Declaration {
-    /// Cleans up typing so validation and storage see one canonical form.
-    ///
-    /// The name is trimmed with inner whitespace collapsed; the phone loses
-    /// spaces, dots and dashes, and an international `+84`/`84` prefix
-    /// becomes the domestic `0`.
-    pub fn normalized(&self) -> Declaration {
-        Declaration {
-            full_name: self
-                .full_name
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-            phone: normalize_phone(&self.phone),
-            ..self.clone()
-        }
-    }
-
-    /// Validates a *normalized* declaration, returning every problem in field order.
-    pub fn validate(&self, current_year: u16) -> Result<(), Vec<FieldError>> {
-        let problems = [
-            (Field::FullName, name_problem(&self.full_name)),
-            (Field::Phone, phone_problem(&self.phone)),
-            (
-                Field::BirthYear,
-                birth_year_problem(self.birth_year, current_year),
-            ),
-            (
-                Field::Consent,
-                (!self.consent).then_some(Problem::ConsentRequired),
-            ),
-        ];
-        let errors: Vec<FieldError> = problems
-            .into_iter()
-            .filter_map(|(field, problem)| problem.map(|problem| FieldError { field, problem }))
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
-    }
-}
-
+/// Cleans up a typed phone number: spaces, dots and dashes go, and an international
+/// `+84`/`84` prefix becomes the domestic `0`.
 pub(crate) fn normalize_phone(phone: &str) -> String {
     let digits: String = phone
         .chars()
@@ -198,62 +115,16 @@ pub(crate) fn phone_problem(phone: &str) -> Option<Problem> {
     (!valid).then_some(Problem::InvalidPhone)
 }
 
-fn birth_year_problem(year: u16, current_year: u16) -> Option<Problem> {
-    if year == 0 {
-        Some(Problem::Required)
-    } else if !(BIRTH_YEAR_MIN..=current_year).contains(&year) {
-        Some(Problem::OutOfRange)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const YEAR: u16 = 2025;
-
-    fn valid() -> Declaration {
-        Declaration {
-            full_name: "Nguyễn Thị Ánh".into(),
-            phone: "0912345678".into(),
-            birth_year: 1990,
-            consent: true,
-            ..Declaration::default()
-        }
+    fn name_problems(name: &str) -> Option<Problem> {
+        name_problem(&name.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
-    fn problems(d: &Declaration) -> Vec<(Field, Problem)> {
-        match d.validate(YEAR) {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors.into_iter().map(|e| (e.field, e.problem)).collect(),
-        }
-    }
-
-    fn name_problems(name: &str) -> Vec<(Field, Problem)> {
-        problems(
-            &Declaration {
-                full_name: name.into(),
-                ..valid()
-            }
-            .normalized(),
-        )
-    }
-
-    fn phone_problems(phone: &str) -> Vec<(Field, Problem)> {
-        problems(
-            &Declaration {
-                phone: phone.into(),
-                ..valid()
-            }
-            .normalized(),
-        )
-    }
-
-    #[test]
-    fn valid_declaration_passes() {
-        assert_eq!(valid().validate(YEAR), Ok(()));
+    fn phone_problems(phone: &str) -> Option<Problem> {
+        phone_problem(&normalize_phone(phone))
     }
 
     #[test]
@@ -267,162 +138,71 @@ mod tests {
             "Nguye\u{0302}\u{0303}n Văn A", // decomposed (NFD) input
             "李小龍",
         ] {
-            assert_eq!(name_problems(name), vec![], "{name}");
+            assert_eq!(name_problems(name), None, "{name}");
         }
     }
 
     #[test]
     fn name_rules() {
-        let fe = |p| vec![(Field::FullName, p)];
-        assert_eq!(name_problems(""), fe(Problem::Required));
-        assert_eq!(name_problems("   "), fe(Problem::Required));
-        assert_eq!(name_problems(" A "), fe(Problem::TooShort));
-        assert_eq!(name_problems(&"ă".repeat(100)), vec![]);
-        assert_eq!(name_problems(&"ă".repeat(101)), fe(Problem::TooLong));
+        assert_eq!(name_problems(""), Some(Problem::Required));
+        assert_eq!(name_problems("   "), Some(Problem::Required));
+        assert_eq!(name_problems(" A "), Some(Problem::TooShort));
+        assert_eq!(name_problems(&"ă".repeat(100)), None);
+        assert_eq!(name_problems(&"ă".repeat(101)), Some(Problem::TooLong));
         assert_eq!(
             name_problems("Nguyen Van 1"),
-            fe(Problem::InvalidCharacters)
+            Some(Problem::InvalidCharacters)
         );
-        assert_eq!(name_problems("<script>"), fe(Problem::InvalidCharacters));
-        assert_eq!(name_problems("--"), fe(Problem::InvalidCharacters));
-    }
-
-    #[test]
-    fn name_whitespace_is_collapsed() {
-        let d = Declaration {
-            full_name: "  Nguyễn \t Thị\n Ánh ".into(),
-            ..valid()
-        };
-        assert_eq!(d.normalized().full_name, "Nguyễn Thị Ánh");
+        assert_eq!(name_problems("<script>"), Some(Problem::InvalidCharacters));
+        assert_eq!(name_problems("--"), Some(Problem::InvalidCharacters));
     }
 
     #[test]
     fn phone_normalization() {
-        let norm = |p: &str| {
-            Declaration {
-                phone: p.into(),
-                ..valid()
-            }
-            .normalized()
-            .phone
-        };
-        assert_eq!(norm("+84 912 345 678"), "0912345678");
-        assert_eq!(norm("84912345678"), "0912345678");
-        assert_eq!(norm("+84 0912 345 678"), "0912345678");
-        assert_eq!(norm("0912.345.678"), "0912345678");
-        assert_eq!(norm("0912-345-678"), "0912345678");
-        assert_eq!(norm("024 3825 1234"), "02438251234");
-        assert_eq!(norm("8491"), "8491");
+        assert_eq!(normalize_phone("+84 912 345 678"), "0912345678");
+        assert_eq!(normalize_phone("84912345678"), "0912345678");
+        assert_eq!(normalize_phone("+84 0912 345 678"), "0912345678");
+        assert_eq!(normalize_phone("0912.345.678"), "0912345678");
+        assert_eq!(normalize_phone("0912-345-678"), "0912345678");
+        assert_eq!(normalize_phone("024 3825 1234"), "02438251234");
+        assert_eq!(normalize_phone("8491"), "8491");
     }
 
     #[test]
     fn phone_rules() {
-        let pe = |p| vec![(Field::Phone, p)];
-        assert_eq!(phone_problems(""), pe(Problem::Required));
-        assert_eq!(phone_problems("+84 912 345 678"), vec![]);
-        assert_eq!(phone_problems("0912.345.678"), vec![]);
-        assert_eq!(phone_problems("02438251234"), vec![]);
-        assert_eq!(phone_problems("091234567"), pe(Problem::InvalidPhone));
-        assert_eq!(phone_problems("091234567890"), pe(Problem::InvalidPhone));
-        assert_eq!(phone_problems("1912345678"), pe(Problem::InvalidPhone));
-        assert_eq!(phone_problems("09123x5678"), pe(Problem::InvalidPhone));
+        assert_eq!(phone_problems(""), Some(Problem::Required));
+        assert_eq!(phone_problems("+84 912 345 678"), None);
+        assert_eq!(phone_problems("0912.345.678"), None);
+        assert_eq!(phone_problems("02438251234"), None);
+        assert_eq!(phone_problems("091234567"), Some(Problem::InvalidPhone));
+        assert_eq!(phone_problems("091234567890"), Some(Problem::InvalidPhone));
+        assert_eq!(phone_problems("1912345678"), Some(Problem::InvalidPhone));
+        assert_eq!(phone_problems("09123x5678"), Some(Problem::InvalidPhone));
         assert_eq!(
             phone_problems("０９１２３４５６７８"),
-            pe(Problem::InvalidPhone)
+            Some(Problem::InvalidPhone)
         );
-    }
-
-    #[test]
-    fn birth_year_rules() {
-        let check = |year| {
-            problems(&Declaration {
-                birth_year: year,
-                ..valid()
-            })
-        };
-        assert_eq!(check(0), vec![(Field::BirthYear, Problem::Required)]);
-        assert_eq!(check(1899), vec![(Field::BirthYear, Problem::OutOfRange)]);
-        assert_eq!(check(1900), vec![]);
-        assert_eq!(check(YEAR), vec![]);
-        assert_eq!(
-            check(YEAR + 1),
-            vec![(Field::BirthYear, Problem::OutOfRange)]
-        );
-    }
-
-    #[test]
-    fn consent_is_required() {
-        let d = Declaration {
-            consent: false,
-            ..valid()
-        };
-        assert_eq!(
-            problems(&d),
-            vec![(Field::Consent, Problem::ConsentRequired)]
-        );
-    }
-
-    #[test]
-    fn all_errors_at_once_in_field_order() {
-        assert_eq!(
-            problems(&Declaration::default()),
-            vec![
-                (Field::FullName, Problem::Required),
-                (Field::Phone, Problem::Required),
-                (Field::BirthYear, Problem::Required),
-                (Field::Consent, Problem::ConsentRequired),
-            ]
-        );
-    }
-
-    #[test]
-    fn symptoms_and_exposure_survive_normalization() {
-        let d = Declaration {
-            symptoms: Symptoms {
-                fever: true,
-                fatigue: true,
-                ..Symptoms::default()
-            },
-            exposure: true,
-            ..valid()
-        };
-        assert_eq!(d.normalized(), d);
     }
 
     #[test]
     fn json_shape_and_unknown_fields() {
         let json = serde_json::json!({
-            "full_name": "Đặng Văn-Ơn",
-            "phone": "0912345678",
-            "birth_year": 1985,
-            "symptoms": {
-                "fever": false, "cough": true, "breathing_difficulty": false,
-                "pneumonia": false, "sore_throat": false, "fatigue": false
-            },
-            "exposure": false,
-            "consent": true
+            "form_version": 1,
+            "answers": {
+                "full_name": "Đặng Văn-Ơn",
+                "birth_year": 1985,
+                "symptoms": ["cough"],
+                "contact_case": false
+            }
         });
         let d: Declaration = serde_json::from_value(json.clone()).expect("valid shape");
-        assert!(d.symptoms.cough);
+        assert_eq!(d.text("full_name"), Some("Đặng Văn-Ơn"));
+        assert_eq!(d.answers["birth_year"], Answer::Number(1985));
+        assert_eq!(d.answers["symptoms"], Answer::Many(vec!["cough".into()]));
+        assert_eq!(d.answers["contact_case"], Answer::Bool(false));
         assert_eq!(serde_json::to_value(&d).ok(), Some(json.clone()));
-
-        let mut extra = json.clone();
+        let mut extra = json;
         extra["national_id"] = "012345678901".into();
         assert!(serde_json::from_value::<Declaration>(extra).is_err());
-        let mut extra_symptom = json;
-        extra_symptom["symptoms"]["headache"] = true.into();
-        assert!(serde_json::from_value::<Declaration>(extra_symptom).is_err());
-    }
-
-    #[test]
-    fn field_error_json_shape() {
-        let e = FieldError {
-            field: Field::BirthYear,
-            problem: Problem::ConsentRequired,
-        };
-        assert_eq!(
-            serde_json::to_string(&e).ok().as_deref(),
-            Some(r#"{"field":"birth_year","problem":"consent_required"}"#)
-        );
     }
 }

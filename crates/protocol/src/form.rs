@@ -329,10 +329,15 @@ impl DeclarationForm {
             if question.kind == QuestionKind::Notice || !self.shown(question, answers) {
                 continue;
             }
+            let missing = if question.kind == QuestionKind::Consent {
+                Problem::ConsentRequired
+            } else {
+                Problem::Required
+            };
             match answers.get(&question.id) {
                 None if question.required => errors.push(AnswerError {
                     question: question.id.clone(),
-                    problem: Problem::Required,
+                    problem: missing,
                 }),
                 None => {}
                 Some(answer) => match check_answer(question, answer, current_year) {
@@ -366,6 +371,47 @@ impl DeclarationForm {
             .filter(|q| q.kind != QuestionKind::Notice)
             .filter(|q| earlier.question(&q.id).is_none_or(|old| old.kind != q.kind))
             .collect()
+    }
+}
+
+impl DeclarationForm {
+    /// Answers that pass [`DeclarationForm::validate`] for this form (if it passes
+    /// [`DeclarationForm::check`]): every required question shown, answered with made-up data,
+    /// and `unit_code` for unit questions. For load generators, conformance suites and tests.
+    pub fn example_answers(&self, unit_code: &str) -> Answers {
+        let mut answers = Answers::new();
+        for question in &self.questions {
+            if !question.required || !self.shown(question, &answers) {
+                continue;
+            }
+            let answer = match &question.kind {
+                QuestionKind::Text { max_chars, format } => {
+                    let text = match format {
+                        TextFormat::PersonName => "Nguyễn Văn An",
+                        TextFormat::Phone => "0912345678",
+                        TextFormat::IdNumber => "001099012345",
+                        TextFormat::InsuranceNumber => "0123456789",
+                        TextFormat::Free => "Hà Nội",
+                    };
+                    Answer::Text(text.chars().take(usize::from(*max_chars)).collect())
+                }
+                QuestionKind::Year { min } => Answer::Number(i64::from(*min).max(1990)),
+                QuestionKind::Choice {
+                    options,
+                    multiple: false,
+                } => match options.first() {
+                    Some(option) => Answer::Text(option.id.clone()),
+                    None => continue,
+                },
+                QuestionKind::Choice { multiple: true, .. } => Answer::Many(Vec::new()),
+                QuestionKind::YesNo => Answer::Bool(false),
+                QuestionKind::Unit => Answer::Text(unit_code.to_owned()),
+                QuestionKind::Consent => Answer::Bool(true),
+                QuestionKind::Notice => continue,
+            };
+            answers.insert(question.id.clone(), answer);
+        }
+        answers
     }
 }
 

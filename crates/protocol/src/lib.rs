@@ -18,7 +18,8 @@ pub mod short_code;
 pub mod venue_code;
 
 pub use api::{ApiError, CheckInReceipt, CheckInRequest, ClientConfig, VenueLookup};
-pub use declaration::{Declaration, Field, FieldError, Problem, Symptoms};
+pub use declaration::{Declaration, Problem};
+pub use form::{Answer, AnswerError, Answers, DeclarationForm};
 pub use short_code::{ShortCode, ShortCodeError};
 #[cfg(feature = "sign")]
 pub use venue_code::VenueSigner;

@@ -12,6 +12,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use vaora_protocol::venue_code::VenueSigner;
 
+use crate::forms::Forms;
 use crate::limits::{self, RateLimit};
 use crate::routes;
 use crate::store::Store;
@@ -39,6 +40,8 @@ pub struct AppState {
     pub rate_limit: Option<Arc<RateLimit>>,
     /// How long check-ins are kept, in days.
     pub retention_days: u32,
+    /// The declaration forms check-ins answer, parsed once per version.
+    pub forms: Arc<Forms>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
             cors_origins: Arc::new([]),
             rate_limit: None,
             retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
+            forms: Arc::new(Forms::new()),
         }
     }
 

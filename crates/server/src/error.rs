@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use vaora_protocol::api::{error_code, ApiError};
-use vaora_protocol::declaration::FieldError;
+use vaora_protocol::form::AnswerError;
 
 /// A failed request, rendered as [`ApiError`] JSON.
 #[derive(Debug)]
@@ -25,12 +25,12 @@ impl ApiFailure {
         })
     }
 
-    /// 400 with the list of invalid declaration fields.
-    pub fn validation(fields: Vec<FieldError>) -> Self {
+    /// 400 with the declaration's answers that cannot be accepted.
+    pub fn validation(fields: Vec<AnswerError>) -> Self {
         let mut failure = Self::new(
             StatusCode::BAD_REQUEST,
             error_code::VALIDATION_FAILED,
-            "the declaration has invalid fields",
+            "the declaration has answers that cannot be accepted",
         );
         failure.0.fields = fields;
         failure

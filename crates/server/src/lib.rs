@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod keys;
 pub mod limits;
 pub mod poster;

@@ -1,5 +1,7 @@
 //! The check-in API against a real SQLite file: idempotency, validation, limits, unknown venue.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -51,15 +53,7 @@ async fn harness() -> Harness {
 }
 
 fn declaration() -> Value {
-    json!({
-        "full_name": "Nguyễn Thị Ánh",
-        "phone": "0912 345 678",
-        "birth_year": 1990,
-        "symptoms": { "fever": false, "cough": true, "breathing_difficulty": false,
-                      "pneumonia": false, "sore_throat": false, "fatigue": false },
-        "exposure": false,
-        "consent": true
-    })
+    common::declaration("Nguyễn Thị Ánh", "0912 345 678")
 }
 
 fn checkin_body(id: &str, venue_code: &str) -> Value {
@@ -117,7 +111,7 @@ async fn a_checkin_is_stored_once_and_replays_answer_the_same() {
     };
     let (status, row, _) = send(&h.app, read(ADMIN)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(row["declaration"]["phone"], "0912345678");
+    assert_eq!(row["declaration"]["answers"]["phone"], "0912345678");
     assert_eq!(row["receipt"], first);
     let (status, err, _) = send(&h.app, read("wrong")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -131,7 +125,7 @@ async fn the_same_id_with_other_content_is_a_conflict() {
     let (status, _, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
     assert_eq!(status, StatusCode::CREATED);
     let mut other = body;
-    other["declaration"]["full_name"] = json!("Trần Văn Bình");
+    other["declaration"]["answers"]["full_name"] = json!("Trần Văn Bình");
     let (status, err, _) = send(&h.app, post_json("/v1/checkins", other.to_string())).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(err["code"], "idempotency_conflict");
@@ -142,20 +136,33 @@ async fn the_same_id_with_other_content_is_a_conflict() {
 async fn invalid_declarations_are_refused_field_by_field() {
     let h = harness().await;
     let mut body = checkin_body(ID, &h.venue_code);
-    body["declaration"]["phone"] = json!("12345");
-    body["declaration"]["consent"] = json!(false);
+    body["declaration"]["answers"]["phone"] = json!("12345");
+    body["declaration"]["answers"]["consent"] = json!(false);
+    body["declaration"]["answers"]["birth_year"] = json!("1990");
     let (status, err, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["status"], 400);
     assert_eq!(err["code"], "validation_failed");
     assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
-    let fields: Vec<&str> = err["fields"]
+    let fields: Vec<(&str, &str)> = err["fields"]
         .as_array()
         .expect("fields")
         .iter()
-        .map(|f| f["field"].as_str().unwrap_or_default())
+        .map(|f| {
+            (
+                f["question"].as_str().unwrap_or_default(),
+                f["problem"].as_str().unwrap_or_default(),
+            )
+        })
         .collect();
-    assert_eq!(fields, ["phone", "consent"]);
+    assert_eq!(
+        fields,
+        [
+            ("birth_year", "wrong_type"),
+            ("phone", "invalid_phone"),
+            ("consent", "consent_required")
+        ]
+    );
     assert_eq!(h.store.checkin_count().await.expect("count"), 0);
 }
 
@@ -165,7 +172,7 @@ async fn malformed_json_unknown_fields_and_wrong_types_are_400() {
     let mut unknown = checkin_body(ID, &h.venue_code);
     unknown["extra"] = json!(1);
     let mut wrong_type = checkin_body(ID, &h.venue_code);
-    wrong_type["declaration"]["birth_year"] = json!("1990");
+    wrong_type["declaration"]["answers"] = json!("not a map of answers");
     for body in [
         "{not json".to_owned(),
         unknown.to_string(),
@@ -182,7 +189,7 @@ async fn malformed_json_unknown_fields_and_wrong_types_are_400() {
 async fn a_body_over_the_limit_is_413() {
     let h = harness().await;
     let mut body = checkin_body(ID, &h.venue_code);
-    body["declaration"]["full_name"] = json!("A".repeat(MAX_BODY_BYTES));
+    body["declaration"]["answers"]["full_name"] = json!("A".repeat(MAX_BODY_BYTES));
     let (status, err, _) = send(&h.app, post_json("/v1/checkins", body.to_string())).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(err["code"], "body_too_large");

@@ -153,10 +153,7 @@ async fn every_role_acts_within_its_scope() {
     // A check-in, read by the tracer (audited under the token), not by the officer or staff.
     let checkin = json!({
         "id": uuid::Uuid::new_v4(), "venue_code": own["venue_code"],
-        "declaration": { "full_name": "Nguyễn Thị Ánh", "phone": "0912345678", "birth_year": 1990,
-            "symptoms": { "fever": false, "cough": false, "breathing_difficulty": false,
-                          "pneumonia": false, "sore_throat": false, "fatigue": false },
-            "exposure": false, "consent": true }
+        "declaration": common::declaration("Nguyễn Thị Ánh", "0912345678")
     });
     let (status, receipt) = call(&app, "POST", "/v1/checkins", "", Some(checkin)).await;
     assert_eq!(status, StatusCode::CREATED);

@@ -57,12 +57,7 @@ async fn check_in(app: &Router, venue_code: &Value) -> (StatusCode, Value) {
     let body = json!({
         "id": uuid::Uuid::new_v4(),
         "venue_code": venue_code,
-        "declaration": {
-            "full_name": "Nguyễn Thị Ánh", "phone": "0912345678", "birth_year": 1990,
-            "symptoms": { "fever": false, "cough": false, "breathing_difficulty": false,
-                          "pneumonia": false, "sore_throat": false, "fatigue": false },
-            "exposure": false, "consent": true
-        }
+        "declaration": common::declaration("Nguyễn Thị Ánh", "0912345678")
     });
     call(app, "POST", "/v1/checkins", Some(body), false).await
 }
@@ -272,7 +267,10 @@ async fn personal_data_is_read_only_with_a_purpose_and_every_read_is_logged() {
     let read = format!("/v1/admin/checkins/{id}?purpose=ca%20b%E1%BB%87nh%20BN-1024");
     let (status, record) = call(&app, "GET", &read, None, true).await;
     assert_eq!(status, StatusCode::OK, "{record}");
-    assert_eq!(record["declaration"]["full_name"], "Nguyễn Thị Ánh");
+    assert_eq!(
+        record["declaration"]["answers"]["full_name"],
+        "Nguyễn Thị Ánh"
+    );
     let (status, log) = call(
         &app,
         "GET",

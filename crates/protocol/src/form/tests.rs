@@ -175,6 +175,12 @@ fn answers_of_the_wrong_kind_or_outside_the_options_are_refused() {
         problems(&with("consent", Answer::Bool(false))),
         [("consent".to_owned(), Problem::ConsentRequired)]
     );
+    let mut unticked = valid();
+    unticked.remove("consent");
+    assert_eq!(
+        problems(&unticked),
+        [("consent".to_owned(), Problem::ConsentRequired)]
+    );
     assert_eq!(
         problems(&with("favourite_colour", Answer::Text("blue".into()))),
         [("favourite_colour".to_owned(), Problem::UnknownQuestion)]
@@ -307,4 +313,34 @@ fn texts_fall_back_to_vietnamese() {
     let text = Text::vi_en("Họ và tên", "Full name");
     assert_eq!(text.get("en"), "Full name");
     assert_eq!(text.get("fr"), "Họ và tên");
+}
+
+#[test]
+fn example_answers_pass_the_form_they_were_made_for() {
+    let v1 = reference();
+    let answers = v1.example_answers("01");
+    assert_eq!(
+        v1.validate(&answers, YEAR).map(|a| a.len()),
+        Ok(answers.len())
+    );
+    assert!(answers.contains_key("consent") && answers.contains_key("phone"));
+    let mut v2 = reference();
+    v2.version = 2;
+    v2.questions.push(Question {
+        id: "visit_reason".into(),
+        kind: QuestionKind::Choice {
+            options: vec![ChoiceOption {
+                id: "work".into(),
+                label: Text::vi_en("Công việc", "Work"),
+            }],
+            multiple: false,
+        },
+        label: Text::vi_en("Lý do đến", "Reason for the visit"),
+        help: None,
+        required: true,
+        show_if: None,
+    });
+    let answers = v2.example_answers("01");
+    assert_eq!(answers["visit_reason"], Answer::Text("work".into()));
+    assert!(v2.validate(&answers, YEAR).is_ok());
 }

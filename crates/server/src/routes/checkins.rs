@@ -5,6 +5,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use vaora_protocol::api::{error_code, CheckInRequest, CheckOutReceipt, ProgrammeState};
+use vaora_protocol::declaration::Declaration;
 
 use crate::app::{now_ms, AppState};
 use crate::error::{ApiFailure, ApiJson};
@@ -44,9 +45,25 @@ pub async fn create(
             ),
         })?;
 
-    let declaration = request.declaration.normalized();
-    let year = current_year(now);
-    declaration.validate(year).map_err(ApiFailure::validation)?;
+    let form_version = request.declaration.form_version;
+    let form = state
+        .forms
+        .get(&state.store, form_version)
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                error_code::FORM_NOT_FOUND,
+                "the declaration answers a form version this server does not have",
+            )
+        })?;
+    let answers = form
+        .validate(&request.declaration.answers, current_year(now))
+        .map_err(ApiFailure::validation)?;
+    let declaration = Declaration {
+        form_version,
+        answers,
+    };
 
     let venue = state
         .store

@@ -3,8 +3,6 @@
 //! the administrator's `PUT /v1/admin/declaration-form`, which publishes a new version without a
 //! release. Until one is published the protocol's reference form (version 1) is served.
 
-use std::sync::LazyLock;
-
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,14 +12,6 @@ use vaora_protocol::form::{DeclarationForm, REFERENCE_FORM_JSON};
 use crate::app::{now_ms, AppState};
 use crate::auth::principal;
 use crate::error::{ApiFailure, ApiJson};
-
-/// The reference form, parsed once (a test checks it parses and is publishable).
-static REFERENCE: LazyLock<Option<DeclarationForm>> =
-    LazyLock::new(|| serde_json::from_str(REFERENCE_FORM_JSON).ok());
-
-fn reference_version() -> u32 {
-    REFERENCE.as_ref().map_or(1, |form| form.version)
-}
 
 /// A form's JSON with its version as the entity tag. `immutable` for a versioned URL: a
 /// published version never changes; the current form must be revalidated.
@@ -58,7 +48,7 @@ pub async fn current(
         Some(form) => form_response(&headers, form.version, form.body, false),
         None => form_response(
             &headers,
-            reference_version(),
+            state.forms.reference_version(),
             REFERENCE_FORM_JSON.to_owned(),
             false,
         ),
@@ -82,7 +72,7 @@ pub async fn version(
     if let Some(form) = state.store.form(Some(version)).await? {
         return Ok(form_response(&headers, form.version, form.body, true));
     }
-    if version == reference_version() {
+    if version == state.forms.reference_version() {
         return Ok(form_response(
             &headers,
             version,
@@ -111,7 +101,12 @@ pub async fn publish(
     let body = serde_json::to_string(&form).map_err(|_| ApiFailure::internal())?;
     let published = state
         .store
-        .publish_form(form.version, body, now_ms(), reference_version())
+        .publish_form(
+            form.version,
+            body,
+            now_ms(),
+            state.forms.reference_version(),
+        )
         .await?;
     if !published {
         return Err(ApiFailure::new(
@@ -121,16 +116,4 @@ pub async fn publish(
         ));
     }
     Ok((StatusCode::CREATED, axum::Json(form)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_reference_form_parses_and_can_be_published() {
-        let form = REFERENCE.as_ref().expect("the reference form parses");
-        assert_eq!(form.check(), Ok(()));
-        assert_eq!(reference_version(), 1);
-    }
 }

@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use uuid::Uuid;
-use vaora_protocol::declaration::{Declaration, Symptoms};
+use vaora_protocol::declaration::Declaration;
+use vaora_protocol::form::Answer;
 use vaora_protocol::short_code::ShortCode;
 
 use super::postgres::ScratchDatabase;
@@ -87,12 +88,15 @@ async fn venue(store: &Store, name: &str, random: u8) -> VenueRow {
 
 fn declaration(full_name: &str) -> Declaration {
     Declaration {
-        full_name: full_name.into(),
-        phone: "0912345678".into(),
-        birth_year: 1990,
-        symptoms: Symptoms::default(),
-        exposure: false,
-        consent: true,
+        form_version: 1,
+        answers: [
+            ("full_name", Answer::Text(full_name.into())),
+            ("phone", Answer::Text("0912345678".into())),
+            ("consent", Answer::Bool(true)),
+        ]
+        .into_iter()
+        .map(|(id, answer)| (id.to_owned(), answer))
+        .collect(),
     }
 }
 

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tower::ServiceExt;
 use vaora_server::store::{self, Store};
 
@@ -56,4 +56,25 @@ pub async fn sqlite(dir: &tempfile::TempDir) -> Store {
     store::open(path.to_str().expect("utf-8 path"))
         .await
         .expect("open")
+}
+
+/// A declaration answering the reference form (version 1) for `full_name` with `phone`.
+pub fn declaration(full_name: &str, phone: &str) -> Value {
+    json!({
+        "form_version": 1,
+        "answers": {
+            "full_name": full_name,
+            "birth_year": 1990,
+            "gender": "female",
+            "nationality": "Việt Nam",
+            "residence_unit": "01",
+            "address": "12 Hàng Bạc",
+            "phone": phone,
+            "symptoms": ["cough"],
+            "contact_case": false,
+            "contact_affected_country": false,
+            "contact_symptomatic": false,
+            "consent": true
+        }
+    })
 }
