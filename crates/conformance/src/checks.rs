@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 use vaora_protocol::api::{
     ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue, Unit,
-    UnitList,
+    UnitList, VenueKind,
 };
 use vaora_protocol::form::{Answer, DeclarationForm};
 use vaora_protocol::short_code::ShortCode;
@@ -33,7 +33,13 @@ impl Setup {
         let answer = target
             .post(
                 "/v1/venues",
-                &json!({ "name": name, "unit_code": unit_code }),
+                &json!({
+                    "name": name,
+                    "unit_code": unit_code,
+                    "kind": "market",
+                    "address": "Thôn Tế Tiêu",
+                    "contact": "0912 345 678"
+                }),
                 Auth::Admin,
             )
             .await?;
@@ -243,6 +249,15 @@ async fn venue_registration(setup: &Setup) -> Result<(), String> {
     ensure(venue.poster_url.contains(&venue.venue_code), || {
         "poster_url does not carry the venue code".into()
     })?;
+    ensure(
+        venue.kind == VenueKind::Market && venue.address == "Thôn Tế Tiêu",
+        || {
+            format!(
+                "registered kind and address changed: {:?}, {:?}",
+                venue.kind, venue.address
+            )
+        },
+    )?;
     // Whitespace is normalised.
     let answer = setup
         .target
@@ -331,9 +346,14 @@ async fn venue_lookup(setup: &Setup) -> Result<(), String> {
             found["venue_id"] == json!(venue.venue_id)
                 && found["short_code"] == canonical
                 && found["venue_code"] == venue.venue_code.as_str()
-                && found["name"] == venue.name.as_str(),
+                && found["name"] == venue.name.as_str()
+                && found["kind"] == "market"
+                && found["address"] == "Thôn Tế Tiêu",
             || format!("GET /v1/venues/{code}: wrong venue {found}"),
         )?;
+        ensure(found.get("contact").is_none(), || {
+            format!("GET /v1/venues/{code}: the venue's contact is public")
+        })?;
     }
     // A well-formed code nobody has (40 random bits: a collision is not a concern here).
     let random = Uuid::new_v4().into_bytes();

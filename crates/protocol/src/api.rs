@@ -89,9 +89,79 @@ pub struct VenueLookup {
     pub short_code: ShortCode,
     /// The signed venue code payload, verified by the client like a scanned one.
     pub venue_code: String,
+    /// What kind of place it is.
+    #[serde(default)]
+    pub kind: VenueKind,
+    /// Its street address (may be empty).
+    #[serde(default)]
+    pub address: String,
 }
 
-/// POST /v1/venues body (an administrator registers a venue).
+/// What kind of place a venue is (for reports by kind and for the poster).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VenueKind {
+    Market,
+    Shop,
+    Restaurant,
+    School,
+    Hospital,
+    Clinic,
+    Office,
+    Factory,
+    Government,
+    Religious,
+    Transport,
+    Event,
+    #[default]
+    Other,
+}
+
+impl VenueKind {
+    /// Every kind, in the order above.
+    pub const ALL: [VenueKind; 13] = [
+        Self::Market,
+        Self::Shop,
+        Self::Restaurant,
+        Self::School,
+        Self::Hospital,
+        Self::Clinic,
+        Self::Office,
+        Self::Factory,
+        Self::Government,
+        Self::Religious,
+        Self::Transport,
+        Self::Event,
+        Self::Other,
+    ];
+
+    /// The name on the wire and in files (`market`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Market => "market",
+            Self::Shop => "shop",
+            Self::Restaurant => "restaurant",
+            Self::School => "school",
+            Self::Hospital => "hospital",
+            Self::Clinic => "clinic",
+            Self::Office => "office",
+            Self::Factory => "factory",
+            Self::Government => "government",
+            Self::Religious => "religious",
+            Self::Transport => "transport",
+            Self::Event => "event",
+            Self::Other => "other",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn from_name(name: &str) -> Option<VenueKind> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// POST /v1/venues body (an administrator or officer registers a venue).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -100,7 +170,22 @@ pub struct VenueRegistration {
     pub name: String,
     /// Administrative unit code (digits, as in the official list), e.g. `01` or `00004`.
     pub unit_code: String,
+    /// What kind of place it is; `other` when not given.
+    #[serde(default)]
+    pub kind: VenueKind,
+    /// Street address as printed on the poster, up to 200 characters; may be empty.
+    #[serde(default)]
+    pub address: String,
+    /// How the authority reaches whoever runs the venue: a Vietnamese phone number or an e-mail
+    /// address; may be empty. Never shown publicly.
+    #[serde(default)]
+    pub contact: String,
 }
+
+/// Longest venue address accepted, in characters.
+pub const VENUE_ADDRESS_MAX_CHARS: usize = 200;
+/// Longest contact accepted, in characters.
+pub const VENUE_CONTACT_MAX_CHARS: usize = 100;
 
 /// Longest venue name accepted, in characters.
 pub const VENUE_NAME_MAX_CHARS: usize = 120;
@@ -126,10 +211,51 @@ impl VenueRegistration {
         {
             return Err("unit_code must be 1 to 10 digits");
         }
+        let address = self
+            .address
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if address.chars().count() > VENUE_ADDRESS_MAX_CHARS {
+            return Err("address must have at most 200 characters");
+        }
+        let contact = normalized_contact(&self.contact)?;
         Ok(VenueRegistration {
             name,
             unit_code: unit.to_owned(),
+            kind: self.kind,
+            address,
+            contact,
         })
+    }
+}
+
+/// A contact as stored: a phone number in its domestic form, an e-mail address as typed
+/// (trimmed), or nothing.
+fn normalized_contact(contact: &str) -> Result<String, &'static str> {
+    let contact = contact.trim();
+    if contact.is_empty() {
+        return Ok(String::new());
+    }
+    if contact.chars().count() > VENUE_CONTACT_MAX_CHARS {
+        return Err("contact must have at most 100 characters");
+    }
+    if let Some((local, domain)) = contact.split_once('@') {
+        let plausible = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !contact.chars().any(|c| c.is_whitespace() || c.is_control());
+        return if plausible {
+            Ok(contact.to_owned())
+        } else {
+            Err("contact must be a phone number or an e-mail address")
+        };
+    }
+    let phone = crate::declaration::normalize_phone(contact);
+    match crate::declaration::phone_problem(&phone) {
+        None => Ok(phone),
+        Some(_) => Err("contact must be a phone number or an e-mail address"),
     }
 }
 
@@ -149,6 +275,10 @@ pub struct RegisteredVenue {
     pub venue_code: String,
     /// The URL the poster's QR encodes (the code in its fragment).
     pub poster_url: String,
+    /// What kind of place it is.
+    pub kind: VenueKind,
+    /// Its street address (may be empty).
+    pub address: String,
 }
 
 /// Where a venue-code signing key stands. Codes signed by an active or retired key verify
@@ -594,10 +724,23 @@ mod tests {
             unit_code: "26734".into(),
             short_code: ShortCode::from_random([1, 2, 3, 4, 5]),
             venue_code: "AEBAGBAF".into(),
+            kind: VenueKind::Market,
+            address: "Thôn Tế Tiêu".into(),
         };
         let json = serde_json::to_value(&lookup).expect("serializes");
+        assert_eq!(json["kind"], "market");
         assert_eq!(json["short_code"], lookup.short_code.as_str());
         assert_eq!(serde_json::from_value(json).ok(), Some(lookup));
+    }
+
+    #[test]
+    fn venue_kinds_have_their_wire_names() {
+        for kind in VenueKind::ALL {
+            let json = serde_json::to_value(kind).expect("serializes");
+            assert_eq!(json, kind.as_str());
+            assert_eq!(VenueKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(VenueKind::from_name("casino"), None);
     }
 
     #[test]
@@ -605,18 +748,47 @@ mod tests {
         let ok = VenueRegistration {
             name: "  Chợ   Mỹ Đức ".into(),
             unit_code: " 00004 ".into(),
+            kind: VenueKind::Market,
+            address: " Thôn  Tế Tiêu ".into(),
+            contact: "+84 912 345 678".into(),
         };
         assert_eq!(
             ok.normalized(),
             Ok(VenueRegistration {
                 name: "Chợ Mỹ Đức".into(),
-                unit_code: "00004".into()
+                unit_code: "00004".into(),
+                kind: VenueKind::Market,
+                address: "Thôn Tế Tiêu".into(),
+                contact: "0912345678".into(),
             })
+        );
+        let minimal: VenueRegistration =
+            serde_json::from_value(json!({ "name": "Chợ", "unit_code": "01" })).expect("valid");
+        assert_eq!(
+            (
+                minimal.kind,
+                minimal.address.as_str(),
+                minimal.contact.as_str()
+            ),
+            (VenueKind::Other, "", "")
+        );
+        let with = |address: &str, contact: &str| VenueRegistration {
+            address: address.into(),
+            contact: contact.into(),
+            ..minimal.clone()
+        };
+        assert!(with("", "ban.quan.ly@chomyduc.vn").normalized().is_ok());
+        assert!(with("", "not a contact").normalized().is_err());
+        assert!(with("", "a@b").normalized().is_err(), "no domain dot");
+        assert!(
+            with(&"x".repeat(201), "").normalized().is_err(),
+            "address too long"
         );
         let bad = |name: &str, unit: &str| {
             VenueRegistration {
                 name: name.into(),
                 unit_code: unit.into(),
+                ..minimal.clone()
             }
             .normalized()
             .is_err()

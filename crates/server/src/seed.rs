@@ -1,5 +1,6 @@
 //! Venue registration (the `POST /v1/venues` handler and `--seed-demo`) and the demo venue.
 
+use vaora_protocol::api::{VenueKind, VenueRegistration};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{VenueClaims, VenueSigner};
 
@@ -12,13 +13,14 @@ pub const DEFAULT_VALID_DAYS: u32 = 365;
 /// and simply draws again.
 const SHORT_CODE_ATTEMPTS: usize = 4;
 
-/// Registers a venue: picks its id and short code, signs its venue code, stores it.
+/// Registers a venue (a checked registration): picks its id and short code, signs its venue
+/// code, stores it.
 pub async fn register_venue(
     store: &Store,
     signer: &VenueSigner,
-    name: &str,
-    unit_code: &str,
+    registration: &VenueRegistration,
 ) -> Result<VenueRow, StoreError> {
+    let (name, unit_code) = (&registration.name, &registration.unit_code);
     let id = store.allocate_venue_id().await?;
     let mut random = [0u8; 5];
     getrandom::fill(&mut random).map_err(|err| StoreError::Corrupt(err.to_string()))?;
@@ -41,6 +43,9 @@ pub async fn register_venue(
         unit_code: unit_code.to_owned(),
         venue_code,
         revoked_at: None,
+        kind: registration.kind,
+        address: registration.address.clone(),
+        contact: registration.contact.clone(),
     };
     let mut attempts = 1;
     loop {
@@ -71,6 +76,15 @@ pub async fn ensure_demo_venue(
 ) -> Result<VenueRow, StoreError> {
     match store.first_venue().await? {
         Some(venue) => Ok(venue),
-        None => register_venue(store, signer, "Chợ Mỹ Đức", "01").await,
+        None => {
+            let market = VenueRegistration {
+                name: "Chợ Mỹ Đức".into(),
+                unit_code: "01".into(),
+                kind: VenueKind::Market,
+                address: "Thị trấn Đại Nghĩa, Mỹ Đức, Hà Nội".into(),
+                contact: String::new(),
+            };
+            register_venue(store, signer, &market).await
+        }
     }
 }

@@ -309,6 +309,48 @@ async fn venues_register_in_bulk_from_csv_all_or_nothing() {
         .as_str()
         .is_some_and(|url| url.starts_with("http://vaora.test/c#")));
 
+    // The optional columns: kind, address and contact (a phone, stored normalised; never public).
+    let csv = "name,unit_code,kind,address,contact\n\
+               Chợ Tế Tiêu,10477,market,\"Thôn Tế Tiêu, Đại Nghĩa\",+84 912 345 678\n\
+               Nhà văn hoá,10477,,,\n";
+    let (status, registered) = send(bulk(csv, ADMIN)).await;
+    assert_eq!(status, StatusCode::CREATED, "{registered}");
+    let market = &registered["venues"][0];
+    assert_eq!(
+        (&market["kind"], &market["address"]),
+        (&json!("market"), &json!("Thôn Tế Tiêu, Đại Nghĩa"))
+    );
+    assert_eq!(registered["venues"][1]["kind"], "other");
+    let short = market["short_code"].as_str().unwrap_or_default();
+    let stored = store
+        .venue_by_short_code(
+            vaora_protocol::short_code::ShortCode::parse(short).expect("short code"),
+        )
+        .await
+        .expect("read")
+        .expect("stored");
+    assert_eq!(stored.contact, "0912345678");
+    let (status, public) = send(
+        Request::get(format!("/v1/venues/{short}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(public["address"], "Thôn Tế Tiêu, Đại Nghĩa");
+    assert!(
+        public.get("contact").is_none(),
+        "the contact is not public: {public}"
+    );
+    let (status, error) = send(bulk("name,unit_code,kind\nSòng bạc,10477,casino\n", ADMIN)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("casino")),
+        "{error}"
+    );
+
     // An officer's file may only hold venues of their unit.
     let officer = issue(
         &app,

@@ -8,7 +8,8 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use vaora_protocol::api::{
-    error_code, KeyStatus, RegisteredVenue, RegisteredVenues, Role, VenueLookup, VenueRegistration,
+    error_code, KeyStatus, RegisteredVenue, RegisteredVenues, Role, VenueKind, VenueLookup,
+    VenueRegistration,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
@@ -65,8 +66,11 @@ pub async fn register(
 /// Most venues in one bulk registration.
 pub const BULK_MAX_VENUES: usize = 5_000;
 
-/// Registers many venues from a CSV (`name,unit_code`): every row is checked first, and a file
-/// with any bad row registers nothing and names the line.
+/// The bulk CSV's columns: the first two are required, the others optional (in this order).
+const BULK_COLUMNS: [&str; 5] = ["name", "unit_code", "kind", "address", "contact"];
+
+/// Registers many venues from a CSV (`name,unit_code[,kind[,address[,contact]]]`): every row is
+/// checked first, and a file with any bad row registers nothing and names the line.
 pub async fn register_bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -80,15 +84,20 @@ pub async fn register_bulk(
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(body.as_bytes());
-    let headers_row = reader
+    let columns: Vec<String> = reader
         .headers()
         .map_err(|err| bad_file(format!("header: {err}")))?
         .iter()
-        .collect::<Vec<_>>()
-        .join(",");
-    if headers_row != "name,unit_code" {
+        .map(str::to_owned)
+        .collect();
+    let known = BULK_COLUMNS
+        .get(..columns.len())
+        .is_some_and(|expected| expected.iter().eq(columns.iter()));
+    if columns.len() < 2 || !known {
         return Err(bad_file(format!(
-            "the header must be `name,unit_code`, not `{headers_row}`"
+            "the header must be `name,unit_code` followed by any of `kind,address,contact` in \
+             that order, not `{}`",
+            columns.join(",")
         )));
     }
     let mut requests = Vec::new();
@@ -98,9 +107,19 @@ pub async fn register_bulk(
         if requests.len() == BULK_MAX_VENUES {
             return Err(bad_file(format!("more than {BULK_MAX_VENUES} venues")));
         }
+        let field = |index: usize| record.get(index).unwrap_or_default().to_owned();
+        let kind = match record.get(2).filter(|kind| !kind.is_empty()) {
+            None => VenueKind::Other,
+            Some(name) => VenueKind::from_name(name).ok_or_else(|| {
+                bad_file(format!("line {line}: no venue kind is called `{name}`"))
+            })?,
+        };
         let request = VenueRegistration {
-            name: record.get(0).unwrap_or_default().to_owned(),
-            unit_code: record.get(1).unwrap_or_default().to_owned(),
+            name: field(0),
+            unit_code: field(1),
+            kind,
+            address: field(3),
+            contact: field(4),
         };
         let request = checked(&state, &caller, request)
             .await
@@ -158,13 +177,7 @@ async fn create(
     state: &AppState,
     request: VenueRegistration,
 ) -> Result<RegisteredVenue, ApiFailure> {
-    let venue = seed::register_venue(
-        &state.store,
-        &state.signer,
-        &request.name,
-        &request.unit_code,
-    )
-    .await?;
+    let venue = seed::register_venue(&state.store, &state.signer, &request).await?;
     let poster_url = venue_code::poster_url(&state.public_url, &venue.venue_code);
     Ok(RegisteredVenue {
         venue_id: venue.id,
@@ -173,6 +186,8 @@ async fn create(
         short_code: venue.short_code,
         venue_code: venue.venue_code,
         poster_url,
+        kind: venue.kind,
+        address: venue.address,
     })
 }
 
@@ -188,6 +203,8 @@ pub async fn lookup(
         unit_code: venue.unit_code,
         short_code: venue.short_code,
         venue_code: venue.venue_code,
+        kind: venue.kind,
+        address: venue.address,
     }))
 }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use uuid::Uuid;
+use vaora_protocol::api::VenueKind;
 use vaora_protocol::api::{
     AccessRecord, CheckInReceipt, KeyStatus, ProgrammeStatus, PublishedKey, PurgeRecord, Role,
     TokenInfo, Unit, VenueActivity,
@@ -29,6 +30,16 @@ pub struct VenueRow {
     pub venue_code: String,
     /// When the venue was withdrawn (unix ms); its code is refused from then on.
     pub revoked_at: Option<i64>,
+    pub kind: VenueKind,
+    /// Street address (may be empty).
+    pub address: String,
+    /// Whom the authority calls or writes to (may be empty); never public.
+    pub contact: String,
+}
+
+/// The kind stored under `name` (`other` for a name this version does not know).
+pub(crate) fn venue_kind(name: &str) -> VenueKind {
+    VenueKind::from_name(name).unwrap_or_default()
 }
 
 /// A check-in to store: the venue it was verified against, and the normalised declaration.

@@ -15,8 +15,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, StoredForm,
-    VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
+    StoredForm, VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -60,6 +60,9 @@ fn venue_row(row: &PgRow) -> Result<VenueRow, StoreError> {
         unit_code: row.try_get("unit_code")?,
         venue_code: row.try_get("venue_code")?,
         revoked_at: row.try_get("revoked_at")?,
+        kind: venue_kind(row.try_get("kind")?),
+        address: row.try_get("address")?,
+        contact: row.try_get("contact")?,
     })
 }
 
@@ -105,7 +108,8 @@ fn token_info(row: &PgRow) -> Result<TokenInfo, StoreError> {
 }
 
 const VENUE_COLUMNS: &str =
-    "SELECT id, short_code, name, unit_code, venue_code, revoked_at FROM venues";
+    "SELECT id, short_code, name, unit_code, venue_code, revoked_at, kind, address, contact
+     FROM venues";
 
 #[async_trait]
 impl Storage for PostgresStore {
@@ -118,8 +122,9 @@ impl Storage for PostgresStore {
 
     async fn insert_venue(&self, venue: VenueRow, created_at: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at, kind,
+                 address, contact)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(venue.id as i64)
         .bind(venue.short_code.as_str())
@@ -127,6 +132,9 @@ impl Storage for PostgresStore {
         .bind(&venue.unit_code)
         .bind(&venue.venue_code)
         .bind(created_at)
+        .bind(venue.kind.as_str())
+        .bind(&venue.address)
+        .bind(&venue.contact)
         .execute(&self.pool)
         .await?;
         Ok(())

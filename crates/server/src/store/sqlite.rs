@@ -20,8 +20,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError, StoredForm,
-    VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
+    StoredForm, VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -100,6 +100,9 @@ const MIGRATIONS: &[&str] = &[
         body          TEXT NOT NULL,
         published_at  INTEGER NOT NULL
     );",
+    "ALTER TABLE venues ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+    ALTER TABLE venues ADD COLUMN address TEXT NOT NULL DEFAULT '';
+    ALTER TABLE venues ADD COLUMN contact TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -326,15 +329,19 @@ fn allocate_venue_id(conn: &Connection) -> Result<u64, StoreError> {
 
 fn insert_venue(conn: &Connection, venue: &VenueRow, created_at: i64) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO venues (id, short_code, name, unit_code, venue_code, created_at, kind,
+             address, contact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             venue.id as i64,
             venue.short_code.as_str(),
             venue.name,
             venue.unit_code,
             venue.venue_code,
-            created_at
+            created_at,
+            venue.kind.as_str(),
+            venue.address,
+            venue.contact
         ],
     )?;
     Ok(())
@@ -367,7 +374,8 @@ fn insert_checkin(conn: &Connection, checkin: &NewCheckIn) -> Result<InsertOutco
 }
 
 const VENUE_COLUMNS: &str =
-    "SELECT id, short_code, name, unit_code, venue_code, revoked_at FROM venues";
+    "SELECT id, short_code, name, unit_code, venue_code, revoked_at, kind, address, contact
+     FROM venues";
 
 fn venue_where(
     conn: &Connection,
@@ -383,31 +391,39 @@ fn venue_where(
     row.map(venue_row).transpose()
 }
 
-type RawVenue = (i64, String, String, String, String, Option<i64>);
-
-fn raw_venue(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawVenue> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ))
+/// A venue row as read (`VENUE_COLUMNS`), before its short code is parsed.
+struct RawVenue {
+    id: i64,
+    short_code: String,
+    row: VenueRow,
 }
 
-fn venue_row(
-    (id, short, name, unit_code, venue_code, revoked_at): RawVenue,
-) -> Result<VenueRow, StoreError> {
-    let short_code = ShortCode::parse(&short)
-        .map_err(|_| StoreError::Corrupt(format!("venue {id} short code")))?;
+fn raw_venue(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawVenue> {
+    let kind: String = row.get(6)?;
+    Ok(RawVenue {
+        id: row.get(0)?,
+        short_code: row.get(1)?,
+        row: VenueRow {
+            id: 0,
+            short_code: ShortCode::from_random([0; 5]),
+            name: row.get(2)?,
+            unit_code: row.get(3)?,
+            venue_code: row.get(4)?,
+            revoked_at: row.get(5)?,
+            kind: venue_kind(&kind),
+            address: row.get(7)?,
+            contact: row.get(8)?,
+        },
+    })
+}
+
+fn venue_row(raw: RawVenue) -> Result<VenueRow, StoreError> {
+    let short_code = ShortCode::parse(&raw.short_code)
+        .map_err(|_| StoreError::Corrupt(format!("venue {} short code", raw.id)))?;
     Ok(VenueRow {
-        id: id as u64,
+        id: raw.id as u64,
         short_code,
-        name,
-        unit_code,
-        venue_code,
-        revoked_at,
+        ..raw.row
     })
 }
 

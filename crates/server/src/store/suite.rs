@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use uuid::Uuid;
+use vaora_protocol::api::VenueKind;
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::form::Answer;
 use vaora_protocol::short_code::ShortCode;
@@ -78,6 +79,9 @@ async fn venue(store: &Store, name: &str, random: u8) -> VenueRow {
         unit_code: "01".into(),
         venue_code: format!("CODE-{name}"),
         revoked_at: None,
+        kind: VenueKind::Market,
+        address: format!("{name}, Đại Nghĩa"),
+        contact: "0912345678".into(),
     };
     store
         .insert_venue(venue.clone(), 1_700_000_000_000)
@@ -567,6 +571,9 @@ async fn activity_covers_a_unit_and_everything_below_it() {
             unit_code: code.into(),
             venue_code: format!("CODE-{name}"),
             revoked_at: None,
+            kind: VenueKind::Other,
+            address: String::new(),
+            contact: String::new(),
         };
         let mut venues = Vec::new();
         for (name, code, random) in [
