@@ -101,6 +101,19 @@ pub struct VenueRegistration {
     pub unit_code: String,
 }
 
+/// POST /v1/admin/posters body: the venues to print, one A4 page each, in this order (the
+/// `short_code`s a bulk registration answered, for example).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PosterBatch {
+    /// Short codes (with or without the dash), 1 to 500.
+    pub short_codes: Vec<String>,
+}
+
+/// Most posters in one bulk PDF.
+pub const POSTER_BATCH_MAX: usize = 500;
+
 /// Longest venue name accepted, in characters.
 pub const VENUE_NAME_MAX_CHARS: usize = 120;
 /// Longest administrative unit code accepted.
