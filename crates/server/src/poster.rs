@@ -74,11 +74,14 @@ pub fn render(poster: &Poster<'_>) -> Result<String, PosterError> {
     let qr_top = 46.0 + quiet;
     let qr_left = (PAGE_MM.0 - QR_SIDE_MM) / 2.0;
     let below = qr_top + QR_SIDE_MM + quiet;
+    let name_size = fitted_size(&poster.venue.name, "bold", 10.0);
     let name = escape(&poster.venue.name);
+    let ward_size = fitted_size(poster.ward, "normal", 5.0);
     let ward = escape(poster.ward);
     let address = poster.address.map_or(String::new(), |address| {
         format!(
-            "\n<text x=\"105\" y=\"31\" font-family=\"sans-serif\" font-size=\"4.5\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+            "\n<text x=\"105\" y=\"31\" font-family=\"sans-serif\" font-size=\"{:.2}\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+            fitted_size(address, "normal", 4.5),
             escape(address)
         )
     });
@@ -88,8 +91,8 @@ pub fn render(poster: &Poster<'_>) -> Result<String, PosterError> {
     Ok(format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 210 297">
 <rect width="210" height="297" fill="#fff"/>
-<text x="105" y="18" font-family="sans-serif" font-size="10" font-weight="bold" text-anchor="middle">{name}</text>
-<text x="105" y="25" font-family="sans-serif" font-size="5" text-anchor="middle" fill="#333">{ward}</text>{address}
+<text x="105" y="18" font-family="sans-serif" font-size="{name_size:.2}" font-weight="bold" text-anchor="middle">{name}</text>
+<text x="105" y="25" font-family="sans-serif" font-size="{ward_size:.2}" text-anchor="middle" fill="#333">{ward}</text>{address}
 <text x="105" y="38" font-family="sans-serif" font-size="5.5" text-anchor="middle">Quét mã bằng camera điện thoại để khai báo và check-in</text>
 <text x="105" y="44" font-family="sans-serif" font-size="4.5" text-anchor="middle" fill="#333">Scan with your phone camera to declare and check in</text>
 <svg x="{qr_left:.3}" y="{qr_top:.3}" width="{QR_SIDE_MM}" height="{QR_SIDE_MM}" viewBox="0 0 {width} {width}" shape-rendering="crispEdges"><path id="qr" d="{path}" fill="#000"/></svg>
@@ -103,6 +106,27 @@ pub fn render(poster: &Poster<'_>) -> Result<String, PosterError> {
         code = below + 19.0,
         date = below + 27.0,
     ))
+}
+
+/// Widest a line of text may be, in mm (the page less 10 mm margins).
+const LINE_MM: f32 = 190.0;
+
+/// `size`, or smaller so that `text` set in DejaVu Sans (`weight`) fits on one line: long
+/// names shrink instead of running off the page.
+fn fitted_size(text: &str, weight: &str, size: f32) -> f32 {
+    let probe = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="100"><text x="0" y="50" font-family="sans-serif" font-size="{size}" font-weight="{weight}">{}</text></svg>"#,
+        escape(text)
+    );
+    let width = tree(&probe)
+        .ok()
+        .map(|tree| tree.root().abs_bounding_box().width())
+        .unwrap_or(0.0);
+    if width > LINE_MM {
+        size * LINE_MM / width
+    } else {
+        size
+    }
 }
 
 /// The date of `unix_ms` in Vietnam as `dd/mm/yyyy`.
@@ -271,6 +295,20 @@ mod tests {
         })
         .expect("poster");
         assert_eq!(svg.matches("<text").count(), 8);
+    }
+
+    #[test]
+    fn long_names_shrink_to_fit_the_page() {
+        assert_eq!(fitted_size("Chợ Mỹ Đức", "bold", 10.0), 10.0);
+        let long =
+            "Nhà văn hoá thôn Đồng Tâm và trung tâm học tập cộng đồng xã Đồng Tâm, huyện Mỹ Đức";
+        let size = fitted_size(long, "bold", 10.0);
+        assert!(size < 5.0 && size > 2.0, "{size}");
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="100"><text x="0" y="50" font-family="sans-serif" font-size="{size}" font-weight="bold">{long}</text></svg>"#
+        );
+        let width = tree(&svg).expect("tree").root().abs_bounding_box().width();
+        assert!(width <= LINE_MM + 0.5, "{width}");
     }
 
     #[test]
