@@ -237,6 +237,9 @@ impl Storage for DuplicatesOnRetry {
     async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError> {
         self.0.form(version).await
     }
+    async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError> {
+        self.0.venue_registered_at(id).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -166,7 +166,8 @@ impl VenueKind {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VenueRegistration {
-    /// Venue name as printed on the poster, 2–120 characters.
+    /// Venue name as printed on the poster, 2–120 characters and at most 120 bytes of UTF-8
+    /// (the signed code carries it).
     pub name: String,
     /// Administrative unit code (digits, as in the official list), e.g. `01` or `00004`.
     pub unit_code: String,
@@ -187,6 +188,19 @@ pub const VENUE_ADDRESS_MAX_CHARS: usize = 200;
 /// Longest contact accepted, in characters.
 pub const VENUE_CONTACT_MAX_CHARS: usize = 100;
 
+/// POST /v1/admin/posters body: the venues to print, one A4 page each, in this order (the
+/// `short_code`s a bulk registration answered, for example).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PosterBatch {
+    /// Short codes (with or without the dash), 1 to 500.
+    pub short_codes: Vec<String>,
+}
+
+/// Most posters in one bulk PDF.
+pub const POSTER_BATCH_MAX: usize = 500;
+
 /// Longest venue name accepted, in characters.
 pub const VENUE_NAME_MAX_CHARS: usize = 120;
 /// Longest administrative unit code accepted.
@@ -200,6 +214,11 @@ impl VenueRegistration {
         let chars = name.chars().count();
         if !(2..=VENUE_NAME_MAX_CHARS).contains(&chars) {
             return Err("name must have 2 to 120 characters");
+        }
+        // The signed venue code carries the name in at most 120 bytes of UTF-8 (a Vietnamese
+        // letter with its marks takes 2–3).
+        if name.len() > crate::venue_code::NAME_MAX_BYTES {
+            return Err("name must fit in 120 bytes of UTF-8 (about 50 Vietnamese letters)");
         }
         if name.chars().any(char::is_control) {
             return Err("name must not contain control characters");
@@ -795,7 +814,14 @@ mod tests {
         };
         assert!(bad("A", "01"), "too short");
         assert!(bad(&"x".repeat(121), "01"), "too long");
-        assert!(!bad(&"ệ".repeat(120), "01"), "120 characters, not bytes");
+        assert!(
+            !bad(&"ệ".repeat(40), "01"),
+            "40 three-byte letters fit the code's 120 bytes"
+        );
+        assert!(
+            bad(&"ệ".repeat(41), "01"),
+            "41 do not: refused, not a server error"
+        );
         assert!(bad("Chợ\u{7}", "01"), "control character");
         assert!(bad("Chợ", ""), "no unit");
         assert!(bad("Chợ", "01a"), "not digits");

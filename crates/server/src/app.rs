@@ -133,8 +133,13 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(
             "/venues/{short_code}/poster.svg",
-            get(routes::venues::poster),
+            get(routes::venues::poster_svg),
         )
+        .route(
+            "/venues/{short_code}/poster.pdf",
+            get(routes::venues::poster_pdf),
+        )
+        .route("/admin/posters", post(routes::venues::posters_pdf))
         .route("/admin/checkins/{id}", get(routes::admin::checkin))
         .route(
             "/admin/checkins/{id}/accesses",

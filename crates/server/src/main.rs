@@ -142,7 +142,7 @@ async fn run(options: Options) -> Result<(), String> {
             "  poster:    {}",
             venue_code::poster_url(&public_url, &demo.venue_code)
         );
-        println!("  printable: {public_url}/v1/venues/{code}/poster.svg");
+        println!("  printable: {public_url}/v1/venues/{code}/poster.svg (or .pdf)");
         println!(
             "  venue:     {} (short code {})",
             demo.name,

@@ -7,7 +7,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
-    ClientConfig, IssuedToken, KeySet, ProgrammeStatus, PurgeLog, RegisteredVenue,
+    ClientConfig, IssuedToken, KeySet, PosterBatch, ProgrammeStatus, PurgeLog, RegisteredVenue,
     RegisteredVenues, RevokedVenue, TokenList, TokenRequest, TraceReport, UnitImport, UnitList,
     VenueActivityReport, VenueLookup, VenueRegistration,
 };
@@ -47,6 +47,7 @@ fn generated() -> Map<String, Value> {
     add::<TokenList>(&mut generator);
     add::<TraceReport>(&mut generator);
     add::<DeclarationForm>(&mut generator);
+    add::<PosterBatch>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

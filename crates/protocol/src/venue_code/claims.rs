@@ -7,7 +7,7 @@ use super::{KeyId, VenueCodeError};
 /// Unit codes are short administrative ids (ward/commune codes).
 pub(crate) const UNIT_CODE_MAX_BYTES: usize = 16;
 /// Venue names must fit a poster and keep the QR scannable.
-pub(crate) const NAME_MAX_BYTES: usize = 120;
+pub const NAME_MAX_BYTES: usize = 120;
 const SECONDS_PER_DAY: u64 = 86_400;
 
 /// The facts a signed venue code vouches for.

@@ -32,7 +32,7 @@ mod tests;
 
 use ed25519_dalek::{Signature, VerifyingKey};
 
-pub use claims::VenueClaims;
+pub use claims::{VenueClaims, NAME_MAX_BYTES};
 pub use error::VenueCodeError;
 pub use key::{KeyId, TrustedKey};
 #[cfg(any(feature = "sign", test))]

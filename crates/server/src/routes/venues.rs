@@ -1,6 +1,7 @@
 //! `POST /v1/venues`: an administrator registers a venue and gets its signed code.
 //! `GET /v1/venues/{short_code}`: the public part of a venue, for people who type the code
-//! printed under the poster; and its printable poster.
+//! printed under the poster; and its printable poster (SVG or PDF), or many venues' posters as
+//! one PDF.
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -8,15 +9,16 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use vaora_protocol::api::{
-    error_code, KeyStatus, RegisteredVenue, RegisteredVenues, Role, VenueKind, VenueLookup,
-    VenueRegistration,
+    error_code, KeyStatus, PosterBatch, RegisteredVenue, RegisteredVenues, Role, VenueKind,
+    VenueLookup, VenueRegistration, POSTER_BATCH_MAX,
 };
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code;
 
-use crate::app::AppState;
+use crate::app::{now_ms, AppState};
 use crate::auth::{principal, Principal};
 use crate::error::{ApiFailure, ApiJson};
+use crate::poster::{self, Poster};
 use crate::seed;
 use crate::store::VenueRow;
 
@@ -209,15 +211,115 @@ pub async fn lookup(
 }
 
 /// A printable A4 poster (SVG) with the venue's QR.
-pub async fn poster(
+pub async fn poster_svg(
     State(state): State<AppState>,
     Path(short_code): Path<String>,
 ) -> Result<impl IntoResponse, ApiFailure> {
     let venue = find(&state, &short_code).await?;
-    let url = venue_code::poster_url(&state.public_url, &venue.venue_code);
-    let svg = crate::poster::render(&venue, &url).map_err(|_| ApiFailure::internal())?;
+    let svg = poster_of(&state, &venue).await?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,
     ))
+}
+
+/// The same poster as a one-page A4 PDF (fonts embedded).
+pub async fn poster_pdf(
+    State(state): State<AppState>,
+    Path(short_code): Path<String>,
+) -> Result<impl IntoResponse, ApiFailure> {
+    let venue = find(&state, &short_code).await?;
+    let svg = poster_of(&state, &venue).await?;
+    let pdf = pdf_of(vec![svg]).await?;
+    let filename = format!("vaora-{}.pdf", venue.short_code.display());
+    Ok(pdf_response(pdf, &filename))
+}
+
+/// `POST /v1/admin/posters`: one PDF, an A4 page per venue, for the venues listed (at most
+/// [`POSTER_BATCH_MAX`]). Administrators anywhere; officers only for venues in their unit.
+pub async fn posters_pdf(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(batch): ApiJson<PosterBatch>,
+) -> Result<impl IntoResponse, ApiFailure> {
+    let caller = principal(&state, &headers).await?;
+    caller.require(&[Role::Admin, Role::Officer])?;
+    let invalid =
+        |why: String| ApiFailure::new(StatusCode::BAD_REQUEST, error_code::VALIDATION_FAILED, why);
+    if batch.short_codes.is_empty() {
+        return Err(invalid("short_codes lists no venue".into()));
+    }
+    if batch.short_codes.len() > POSTER_BATCH_MAX {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_code::BODY_TOO_LARGE,
+            format!("at most {POSTER_BATCH_MAX} posters in one PDF"),
+        ));
+    }
+    let mut svgs = Vec::with_capacity(batch.short_codes.len());
+    for raw in &batch.short_codes {
+        let venue = find(&state, raw).await.map_err(|mut failure| {
+            failure.0.message = format!("{raw}: {}", failure.0.message);
+            failure
+        })?;
+        caller
+            .require_unit(&state, &venue.unit_code)
+            .await
+            .map_err(|mut failure| {
+                failure.0.message = format!("{raw}: {}", failure.0.message);
+                failure
+            })?;
+        svgs.push(poster_of(&state, &venue).await?);
+    }
+    let pdf = pdf_of(svgs).await?;
+    Ok(pdf_response(pdf, "vaora-posters.pdf"))
+}
+
+/// The venue's poster SVG: its ward by name when the unit is known, its issue date.
+async fn poster_of(state: &AppState, venue: &VenueRow) -> Result<String, ApiFailure> {
+    let url = venue_code::poster_url(&state.public_url, &venue.venue_code);
+    let ward = match state.store.unit(venue.unit_code.clone()).await? {
+        Some(unit) => unit.name,
+        None => venue.unit_code.clone(),
+    };
+    let issued_at = state
+        .store
+        .venue_registered_at(venue.id)
+        .await?
+        .unwrap_or_else(now_ms);
+    poster::render(&Poster {
+        venue,
+        url: &url,
+        ward: &ward,
+        address: Some(venue.address.as_str()).filter(|address| !address.is_empty()),
+        issued_at,
+    })
+    .map_err(|err| {
+        eprintln!("poster of venue {}: {err}", venue.id);
+        ApiFailure::internal()
+    })
+}
+
+/// Converts poster SVGs into one PDF off the async threads (a page takes milliseconds).
+async fn pdf_of(svgs: Vec<String>) -> Result<Vec<u8>, ApiFailure> {
+    tokio::task::spawn_blocking(move || poster::pdf(&svgs))
+        .await
+        .map_err(|_| ApiFailure::internal())?
+        .map_err(|err| {
+            eprintln!("poster PDF: {err}");
+            ApiFailure::internal()
+        })
+}
+
+fn pdf_response(pdf: Vec<u8>, filename: &str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{filename}\""),
+            ),
+        ],
+        pdf,
+    )
 }

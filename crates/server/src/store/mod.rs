@@ -156,6 +156,8 @@ pub trait Storage: Send + Sync + 'static {
     async fn venue_by_id(&self, id: u64) -> Result<Option<VenueRow>, StoreError>;
     /// A venue by the short code printed under its QR.
     async fn venue_by_short_code(&self, code: ShortCode) -> Result<Option<VenueRow>, StoreError>;
+    /// When a venue was registered (unix ms; its poster's issue date), `None` for no such venue.
+    async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError>;
     /// Stores a check-in once per id: a replay with identical content returns the original
     /// receipt, a replay with different content is a conflict.
     async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError>;

@@ -163,6 +163,15 @@ impl Storage for PostgresStore {
         row.as_ref().map(venue_row).transpose()
     }
 
+    async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT created_at FROM venues WHERE id = $1")
+                .bind(id as i64)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
         let declaration = checkin.declaration_json()?;
         // A concurrent insert of the same id waits on the primary key until the first commits,

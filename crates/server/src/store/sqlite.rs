@@ -453,6 +453,16 @@ impl Storage for SqliteStore {
             .await
     }
 
+    async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT created_at FROM venues WHERE id = ?1")?
+                .query_row(params![id as i64], |row| row.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
     async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
         self.write(|reply| Write::CheckIn(Box::new(checkin), reply))
             .await

@@ -131,6 +131,10 @@ async fn venues_get_distinct_ids_and_are_found_by_id_and_short_code() {
         assert_eq!(found.as_ref(), Some(&market), "{}", subject.name);
         assert_eq!(store.first_venue().await.expect("first"), Some(market));
         assert_eq!(store.venue_by_id(9_999).await.expect("by id"), None);
+        let registered = store.venue_registered_at(clinic.id).await.expect("when");
+        assert_eq!(registered, Some(1_700_000_000_000), "{}", subject.name);
+        let registered = store.venue_registered_at(9_999).await.expect("when");
+        assert_eq!(registered, None, "{}", subject.name);
     }
 }
 
