@@ -342,6 +342,26 @@ async fn venues_register_in_bulk_from_csv_all_or_nothing() {
         public.get("contact").is_none(),
         "the contact is not public: {public}"
     );
+    // The same CSV answered with the posters to print: one A4 page per venue, in file order.
+    let pdf_request = Request::post("/v1/admin/venues/bulk")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .header(header::ACCEPT, "application/pdf")
+        .body(Body::from(
+            "name,unit_code,kind,address\nChợ Đại Nghĩa,10477,market,Thôn Tế Tiêu\nĐình làng,10477,religious,\n",
+        ))
+        .expect("request");
+    let response = app.clone().oneshot(pdf_request).await.expect("answer");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/pdf");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let document = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    assert_eq!(document.get_pages().len(), 2, "a page per registered venue");
     let (status, error) = send(bulk("name,unit_code,kind\nSòng bạc,10477,casino\n", ADMIN)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(

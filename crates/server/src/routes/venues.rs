@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use vaora_protocol::api::{
     error_code, KeyStatus, PosterBatch, RegisteredVenue, RegisteredVenues, Role, VenueKind,
@@ -72,15 +72,21 @@ pub const BULK_MAX_VENUES: usize = 5_000;
 const BULK_COLUMNS: [&str; 5] = ["name", "unit_code", "kind", "address", "contact"];
 
 /// Registers many venues from a CSV (`name,unit_code[,kind[,address[,contact]]]`): every row is
-/// checked first, and a file with any bad row registers nothing and names the line.
+/// checked first, and a file with any bad row registers nothing and names the line. With
+/// `Accept: application/pdf` the answer is their posters, one A4 page per venue in file order
+/// (at most [`POSTER_BATCH_MAX`] rows), instead of the JSON list.
 pub async fn register_bulk(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: String,
-) -> Result<(StatusCode, Json<RegisteredVenues>), ApiFailure> {
+) -> Result<Response, ApiFailure> {
     let caller = principal(&state, &headers).await?;
     caller.require(&[Role::Admin, Role::Officer])?;
     signing_key_usable(&state)?;
+    let posters = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/pdf"));
     let bad_file =
         |why: String| ApiFailure::new(StatusCode::BAD_REQUEST, error_code::VALIDATION_FAILED, why);
     let mut reader = csv::ReaderBuilder::new()
@@ -131,11 +137,32 @@ pub async fn register_bulk(
     if requests.is_empty() {
         return Err(bad_file("the file has no venues".into()));
     }
-    let mut venues = Vec::with_capacity(requests.len());
-    for request in requests {
-        venues.push(create(&state, request).await?);
+    if posters && requests.len() > POSTER_BATCH_MAX {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            error_code::BODY_TOO_LARGE,
+            format!("at most {POSTER_BATCH_MAX} venues when answering their posters"),
+        ));
     }
-    Ok((StatusCode::CREATED, Json(RegisteredVenues { venues })))
+    let mut rows = Vec::with_capacity(requests.len());
+    for request in requests {
+        rows.push(seed::register_venue(&state.store, &state.signer, &request).await?);
+    }
+    if posters {
+        let mut svgs = Vec::with_capacity(rows.len());
+        for venue in &rows {
+            svgs.push(poster_of(&state, venue).await?);
+        }
+        let pdf = pdf_of(svgs).await?;
+        let mut response = pdf_response(pdf, "vaora-posters.pdf").into_response();
+        *response.status_mut() = StatusCode::CREATED;
+        return Ok(response);
+    }
+    let venues = rows
+        .into_iter()
+        .map(|venue| registered(&state, venue))
+        .collect();
+    Ok((StatusCode::CREATED, Json(RegisteredVenues { venues })).into_response())
 }
 
 fn signing_key_usable(state: &AppState) -> Result<(), ApiFailure> {
@@ -180,8 +207,13 @@ async fn create(
     request: VenueRegistration,
 ) -> Result<RegisteredVenue, ApiFailure> {
     let venue = seed::register_venue(&state.store, &state.signer, &request).await?;
+    Ok(registered(state, venue))
+}
+
+/// What a registration answers for a stored venue.
+fn registered(state: &AppState, venue: VenueRow) -> RegisteredVenue {
     let poster_url = venue_code::poster_url(&state.public_url, &venue.venue_code);
-    Ok(RegisteredVenue {
+    RegisteredVenue {
         venue_id: venue.id,
         name: venue.name,
         unit_code: venue.unit_code,
@@ -190,7 +222,7 @@ async fn create(
         poster_url,
         kind: venue.kind,
         address: venue.address,
-    })
+    }
 }
 
 /// Public venue data including its signed code, which the page verifies itself.
