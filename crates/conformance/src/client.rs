@@ -164,21 +164,41 @@ impl Target {
         }
     }
 
+    /// Sends `request`. A backend may rate-limit the suite: a `429` is waited out as its
+    /// `Retry-After` says (at most 5 times), as a well-behaved client would.
     async fn send(&self, request: reqwest::RequestBuilder, path: &str) -> Result<Answer, String> {
-        let response = request
-            .send()
-            .await
-            .map_err(|err| format!("{path}: no answer: {err}"))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|err| format!("{path}: body not read: {err}"))?;
-        Ok(Answer {
-            status,
-            headers,
-            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        })
+        const RATE_LIMITED_RETRIES: u32 = 5;
+        let mut retries = 0;
+        loop {
+            let attempt = request
+                .try_clone()
+                .ok_or_else(|| format!("{path}: the request cannot be repeated"))?;
+            let response = attempt
+                .send()
+                .await
+                .map_err(|err| format!("{path}: no answer: {err}"))?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            if status == 429 && retries < RATE_LIMITED_RETRIES {
+                retries += 1;
+                let wait = headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.trim().parse::<u64>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 30);
+                tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+                continue;
+            }
+            let bytes = response
+                .bytes()
+                .await
+                .map_err(|err| format!("{path}: body not read: {err}"))?;
+            return Ok(Answer {
+                status,
+                headers,
+                json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            });
+        }
     }
 }
