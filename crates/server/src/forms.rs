@@ -42,14 +42,16 @@ impl Forms {
         store: &Store,
         version: u32,
     ) -> Result<Option<Arc<DeclarationForm>>, StoreError> {
+        // Published versions are above the reference's, so it is never stored: answering it
+        // (most check-ins) needs no read.
+        if let Some(reference) = self.reference.as_ref().filter(|r| r.version == version) {
+            return Ok(Some(Arc::clone(reference)));
+        }
         if let Some(form) = self.cached(version) {
             return Ok(Some(form));
         }
         let Some(stored) = store.form(Some(version)).await? else {
-            return Ok(self
-                .reference
-                .clone()
-                .filter(|reference| reference.version == version));
+            return Ok(None);
         };
         let form: DeclarationForm = serde_json::from_str(&stored.body)
             .map_err(|err| StoreError::Corrupt(format!("declaration form {version}: {err}")))?;
