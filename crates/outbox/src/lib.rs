@@ -49,6 +49,10 @@ pub struct Entry {
     pub kind: Kind,
     /// The JSON body to send, exactly as first built (a retry must not change it).
     pub body: String,
+    /// The base URL of the API it goes to (empty: the page's own origin). A page may embed
+    /// widgets pointed at different backends; each request goes where it was made.
+    #[serde(default)]
+    pub endpoint: String,
     pub queued_at: i64,
     /// Sends that failed so far.
     pub failures: u32,
@@ -95,13 +99,36 @@ impl Outbox {
         }
     }
 
+    /// The queue as stored (entries in any order), after a reload.
+    pub fn restore(mut entries: Vec<Entry>, backoff: Backoff) -> Self {
+        entries.sort_by_key(|entry| (entry.queued_at, entry.id));
+        Self { entries, backoff }
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
-    /// Queues a request, due at once. Queuing the same id again changes nothing (a double tap,
-    /// a restored page): `false`.
+    /// The entry with id `id`, if still queued.
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.id == id)
+    }
+
+    /// Queues a request to the page's own origin, due at once; see [`Outbox::enqueue_to`].
     pub fn enqueue(&mut self, id: Uuid, kind: Kind, body: String, now: i64) -> bool {
+        self.enqueue_to("", id, kind, body, now)
+    }
+
+    /// Queues a request to the API at `endpoint`, due at once. Queuing the same id again
+    /// changes nothing (a double tap, a restored page): `false`.
+    pub fn enqueue_to(
+        &mut self,
+        endpoint: &str,
+        id: Uuid,
+        kind: Kind,
+        body: String,
+        now: i64,
+    ) -> bool {
         if self.entries.iter().any(|entry| entry.id == id) {
             return false;
         }
@@ -109,6 +136,7 @@ impl Outbox {
             id,
             kind,
             body,
+            endpoint: endpoint.to_owned(),
             queued_at: now,
             failures: 0,
             state: State::Pending { due_at: now },
@@ -209,9 +237,15 @@ impl Outbox {
             .min()
     }
 
+    /// Forgets every request (the visitor deleted their data).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
     /// Forgets delivered and rejected requests settled before `before`, except check-ins whose
-    /// check-out is still queued (it waits for them).
-    pub fn prune(&mut self, before: i64) {
+    /// check-out is still queued (it waits for them). Returns the ids forgotten (to delete
+    /// them from storage).
+    pub fn prune(&mut self, before: i64) -> Vec<Uuid> {
         let waited_on: Vec<Uuid> = self
             .entries
             .iter()
@@ -226,13 +260,19 @@ impl Outbox {
                 Kind::CheckIn => None,
             })
             .collect();
+        let mut forgotten = Vec::new();
         self.entries.retain(|entry| {
             let settled_at = match entry.state {
                 State::Delivered { at } | State::Rejected { at, .. } => Some(at),
                 _ => None,
             };
-            settled_at.is_none_or(|at| at >= before) || waited_on.contains(&entry.id)
+            let keep = settled_at.is_none_or(|at| at >= before) || waited_on.contains(&entry.id);
+            if !keep {
+                forgotten.push(entry.id);
+            }
+            keep
         });
+        forgotten
     }
 }
 
