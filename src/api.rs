@@ -97,3 +97,72 @@ async fn send<B: Serialize, T: DeserializeOwned>(
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, ApiProblem> {
     serde_wasm_bindgen::from_value(value).map_err(|_| ApiProblem::BadResponse)
 }
+
+/// An answer to a queued request: the status and body text, or `None` for no answer.
+pub struct RawAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// `POST {endpoint}{path}` with a JSON `body` exactly as queued, abandoned after `timeout_ms`
+/// (a request that hangs must not hold up the outbox). `None`: no answer in time.
+pub async fn post_queued(
+    endpoint: &str,
+    path: &str,
+    body: &str,
+    timeout_ms: u32,
+) -> Option<RawAnswer> {
+    // `AbortController` through loose access: typed bindings would add imports to the
+    // first-scan module for a request only the outbox makes.
+    let window = web_sys::window()?;
+    let constructor: js_sys::Function =
+        crate::js::get(&window, "AbortController").dyn_into().ok()?;
+    let controller = js_sys::Reflect::construct(&constructor, &js_sys::Array::new()).ok()?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    crate::js::set(&init, "signal", &crate::js::get(&controller, "signal"));
+    let headers = web_sys::Headers::new().ok()?;
+    headers.set("content-type", "application/json").ok()?;
+    init.set_headers(&headers);
+    let abort = wasm_bindgen::closure::Closure::once(move || {
+        if let Some(abort) = crate::js::method(&controller, "abort") {
+            let _ = abort.call0(&controller);
+        }
+    });
+    // Dropped after the timer is cleared, so nothing leaks per request.
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            abort.as_ref().unchecked_ref(),
+            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+        )
+        .ok();
+    let url = format!("{}{path}", endpoint.trim_end_matches('/'));
+    let answer = async {
+        let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
+            .await
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let text = JsFuture::from(response.text().ok()?).await.ok()?;
+        Some(RawAnswer {
+            status: response.status(),
+            body: text.as_string().unwrap_or_default(),
+        })
+    }
+    .await;
+    if let Some(timer) = timer {
+        window.clear_timeout_with_handle(timer);
+    }
+    drop(abort);
+    answer
+}
+
+/// `GET /v1/declaration-form/{version}`: a form version answered before (immutable).
+pub async fn declaration_form_version(
+    options: &MountOptions,
+    version: u32,
+) -> Result<DeclarationForm, ApiProblem> {
+    let path = format!("/v1/declaration-form/{version}");
+    send::<(), _>(options, "GET", &path, None).await
+}

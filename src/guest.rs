@@ -12,7 +12,8 @@ use std::sync::Arc;
 use vaora_protocol::form::{Answers, DeclarationForm};
 use web_sys::HtmlElement;
 
-use crate::i18n::{t, Lang, Msg};
+use crate::device::Device;
+use crate::i18n::{t, Lang, Translate};
 use crate::options::MountOptions;
 use crate::shell::{Screen, Shell};
 
@@ -24,6 +25,12 @@ pub struct Ctx {
     pub draft: RwSignal<Answers>,
     /// The declaration form, once fetched.
     pub form: RwSignal<Option<Arc<DeclarationForm>>>,
+    /// Bumped whenever the device's data changed (a delivery, a check-out, a deletion), so
+    /// views reading it through [`Ctx::device`] redraw.
+    pub device_rev: RwSignal<u32>,
+    device: StoredValue<Option<Rc<Device>>, LocalStorage>,
+    /// This widget's subscription to the device, ended when the widget is unmounted.
+    subscription: StoredValue<Option<u32>>,
     shell: StoredValue<Weak<Shell>, LocalStorage>,
 }
 
@@ -46,7 +53,19 @@ impl Ctx {
             lang: RwSignal::new(shell.lang()),
             draft: RwSignal::new(Answers::new()),
             form: RwSignal::new(None),
+            device_rev: RwSignal::new(0),
+            device: StoredValue::new_local(None),
+            subscription: StoredValue::new(None),
             shell: StoredValue::new_local(Rc::downgrade(shell)),
+        });
+        owner.with(|| {
+            on_cleanup(move || {
+                let device = ctx.device.try_get_value().flatten();
+                let id = ctx.subscription.try_get_value().flatten();
+                if let (Some(device), Some(id)) = (device, id) {
+                    device.unsubscribe(id);
+                }
+            })
         });
         let lang = ctx.lang;
         shell.set_on_lang(Box::new(move |new| lang.set(new)));
@@ -56,15 +75,46 @@ impl Ctx {
     }
 
     /// `msg` in the current language (tracks the language signal).
-    pub fn t(&self, msg: Msg) -> &'static str {
+    pub fn t(&self, msg: impl Translate) -> &'static str {
         t(self.lang.get(), msg)
     }
 
-    /// `msg` in the current language, as a reactive text for views. Every call returns the same
-    /// closure type, so the UI wasm holds one copy of the code that renders it, not one per
-    /// text (about a kilobyte each).
-    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    /// `msg` in the current language, as a reactive text for views. Every call with one kind
+    /// of message returns the same closure type, so the UI wasm holds one copy of the code that
+    /// renders it, not one per text (about a kilobyte each).
+    pub fn tr<M: Translate + Send + Sync + 'static>(
+        self,
+        msg: M,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || self.t(msg)
+    }
+
+    /// The device's data (people, visits, outbox), loaded on first use; this widget's views
+    /// redraw when it changes ([`Ctx::device_rev`]) and its header shows what is pending.
+    pub async fn device(&self) -> Rc<Device> {
+        if let Some(device) = self.device.get_value() {
+            return device;
+        }
+        let timeout = self.options().request_timeout_ms;
+        let device = Device::get(timeout).await;
+        if self.device.get_value().is_none() {
+            self.device.set_value(Some(device.clone()));
+            let rev = self.device_rev;
+            let id = device.subscribe(Rc::new(move || {
+                rev.try_update(|n| *n = n.wrapping_add(1));
+            }));
+            self.subscription.set_value(Some(id));
+            if let Some(shell) = self.shell() {
+                device.watch_pending(&shell);
+            }
+        }
+        device
+    }
+
+    /// The device, if already loaded (tracks changes to it).
+    pub fn device_now(&self) -> Option<Rc<Device>> {
+        self.device_rev.track();
+        self.device.get_value()
     }
 
     fn shell(&self) -> Option<Rc<Shell>> {
@@ -81,7 +131,7 @@ impl Ctx {
     }
 
     /// Says `msg` in the shell's live region.
-    pub fn announce(&self, msg: Msg) {
+    pub fn announce(&self, msg: crate::i18n::Msg) {
         if let Some(shell) = self.shell() {
             shell.announce(msg);
         }

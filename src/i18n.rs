@@ -1,7 +1,6 @@
 //! The one translation layer: every user-visible string is a [`Msg`], rendered per [`Lang`].
 //! Vietnamese is the default; English is switchable and remembered on the device.
 
-use vaora_protocol::declaration::Problem;
 use vaora_protocol::venue_code::VenueCodeError;
 
 /// Languages the widget speaks.
@@ -39,7 +38,9 @@ impl Lang {
     }
 }
 
-/// Every message the UI shows.
+/// The messages of the first screens (header, home, scan) and those shared with later ones.
+/// Texts only the screens loaded later need are [`Later`], so they stay out of the first-scan
+/// download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
     AppTitle,
@@ -68,8 +69,6 @@ pub enum Msg {
     ErrCameraOther,
     RetryCamera,
     Torch,
-    Zoom,
-    CameraLens,
     FeedbackToggle,
     DecoderRestarted,
     CrashReportText,
@@ -79,11 +78,6 @@ pub enum Msg {
     ScanNotVaora,
     ForeignCodeSays,
     ForeignCodeNotText,
-    VenueGenuine,
-    VenueNotGenuine,
-    VenueUnit,
-    ContinueToDeclare,
-    ScanAgain,
     CodeNotVaora,
     CodeUnsupportedVersion,
     CodeDamaged,
@@ -91,43 +85,34 @@ pub enum Msg {
     CodeBadSignature,
     CodeExpired,
     CodeNotYetValid,
-    DeclareTitle,
-    FormLoading,
-    RetryButton,
-    UnitProvince,
-    UnitWard,
-    UnitChoose,
-    UnitCode,
-    Yes,
-    No,
-    SubmitCheckIn,
-    Submitting,
-    FixErrors,
-    ProblemRequired,
-    ProblemTooShort,
-    ProblemTooLong,
-    ProblemInvalidCharacters,
-    ProblemInvalidPhone,
-    ProblemOutOfRange,
-    ProblemConsentRequired,
-    ProblemInvalidFormat,
-    ProblemUnknownChoice,
-    ProblemWrongType,
-    ProblemUnknownQuestion,
     ErrNetwork,
-    ErrServerRejectedCode,
-    ErrServerUnknownVenue,
     ErrServer,
     DoneTitle,
-    DoneVenue,
-    DoneTime,
-    DoneId,
-    DoneAgain,
+    Pending,
+    MyVisits,
+    MineLabel,
+    CheckedOut,
+    DataDeleted,
+}
+
+mod later;
+pub use later::{problem, Later};
+
+/// A message that has a Vietnamese and an English text.
+pub trait Translate: Copy {
+    /// `(vi, en)`.
+    fn texts(self) -> (&'static str, &'static str);
+}
+
+impl Translate for Msg {
+    fn texts(self) -> (&'static str, &'static str) {
+        texts(self)
+    }
 }
 
 /// The text of `msg` in `lang`.
-pub fn t(lang: Lang, msg: Msg) -> &'static str {
-    let (vi, en) = texts(msg);
+pub fn t(lang: Lang, msg: impl Translate) -> &'static str {
+    let (vi, en) = msg.texts();
     match lang {
         Lang::Vi => vi,
         Lang::En => en,
@@ -163,8 +148,6 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ErrCameraOther => ("Không mở được camera. Hãy thử lại, quét từ ảnh hoặc nhập mã.", "The camera could not be started. Try again, scan from a photo or type the code."),
         RetryCamera => ("Thử lại camera", "Try the camera again"),
         Torch => ("Đèn", "Torch"),
-        Zoom => ("Thu phóng", "Zoom"),
-        CameraLens => ("Camera", "Camera"),
         FeedbackToggle => ("Âm báo và rung khi đọc được mã", "Beep and vibrate when a code is read"),
         DecoderRestarted => ("Bộ đọc mã gặp lỗi và đã được khởi động lại.", "The code reader failed and was restarted."),
         CrashReportText => (
@@ -177,11 +160,6 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ScanNotVaora => ("Đây không phải mã địa điểm Vaora.", "This is not a Vaora venue code."),
         ForeignCodeSays => ("Nội dung mã:", "The code says:"),
         ForeignCodeNotText => ("Mã này chứa dữ liệu, không phải văn bản.", "This code holds data, not text."),
-        VenueGenuine => ("Mã chính thức — chữ ký hợp lệ", "Genuine code — signature verified"),
-        VenueNotGenuine => ("Mã KHÔNG hợp lệ — không check-in được", "NOT a genuine code — cannot check in"),
-        VenueUnit => ("Đơn vị hành chính", "Administrative unit"),
-        ContinueToDeclare => ("Khai báo và check-in", "Declare and check in"),
-        ScanAgain => ("Quét mã khác", "Scan another code"),
         CodeNotVaora => ("Mã này không phải mã địa điểm Vaora.", "This code is not a Vaora venue code."),
         CodeUnsupportedVersion => ("Mã dùng phiên bản mới hơn ứng dụng này. Hãy tải lại trang.", "The code uses a newer version than this app. Reload the page."),
         CodeDamaged => ("Mã bị hỏng hoặc không đầy đủ.", "The code is damaged or incomplete."),
@@ -189,38 +167,14 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         CodeBadSignature => ("Chữ ký không khớp: mã có thể bị làm giả hoặc sửa đổi.", "The signature does not match: the code may be forged or altered."),
         CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
         CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
-        DeclareTitle => ("Tờ khai y tế", "Health declaration"),
-        FormLoading => ("Đang tải mẫu khai báo…", "Loading the declaration form…"),
-        RetryButton => ("Thử lại", "Try again"),
-        UnitProvince => ("Tỉnh / thành phố", "Province / city"),
-        UnitWard => ("Phường / xã", "Ward / commune"),
-        UnitChoose => ("— Chọn —", "— Choose —"),
-        UnitCode => ("Mã đơn vị hành chính", "Administrative unit code"),
-        Yes => ("Có", "Yes"),
-        No => ("Không", "No"),
-        SubmitCheckIn => ("Gửi khai báo và check-in", "Submit and check in"),
-        Submitting => ("Đang gửi…", "Sending…"),
-        FixErrors => ("Hãy sửa các mục được đánh dấu.", "Please fix the highlighted fields."),
-        ProblemRequired => ("Mục này là bắt buộc.", "This field is required."),
-        ProblemTooShort => ("Quá ngắn.", "Too short."),
-        ProblemTooLong => ("Quá dài.", "Too long."),
-        ProblemInvalidCharacters => ("Chỉ dùng chữ cái, dấu cách, dấu gạch nối và dấu nháy.", "Use letters, spaces, hyphens and apostrophes only."),
-        ProblemInvalidPhone => ("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", "A phone number has 10–11 digits and starts with 0 or +84."),
-        ProblemOutOfRange => ("Năm sinh không hợp lệ.", "This year of birth is not valid."),
-        ProblemConsentRequired => ("Bạn cần đồng ý để check-in.", "You need to agree in order to check in."),
-        ProblemInvalidFormat => ("Sai định dạng. Hãy kiểm tra lại số đã nhập.", "Not in the right format. Check the number you typed."),
-        ProblemUnknownChoice => ("Hãy chọn một trong các lựa chọn có sẵn.", "Pick one of the options given."),
-        ProblemWrongType => ("Câu trả lời không đúng dạng (ví dụ: năm phải là số).", "This answer does not fit the question (e.g. a year must be a number)."),
-        ProblemUnknownQuestion => ("Mẫu khai báo đã thay đổi. Hãy tải lại trang.", "The declaration form has changed. Reload the page."),
         ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
-        ErrServerRejectedCode => ("Máy chủ không chấp nhận mã địa điểm này.", "The server did not accept this venue code."),
-        ErrServerUnknownVenue => ("Địa điểm này chưa được đăng ký trên máy chủ.", "This venue is not registered on the server."),
         ErrServer => ("Máy chủ gặp lỗi. Hãy thử lại sau.", "The server had a problem. Try again later."),
         DoneTitle => ("Check-in thành công", "Checked in"),
-        DoneVenue => ("Địa điểm", "Venue"),
-        DoneTime => ("Thời gian", "Time"),
-        DoneId => ("Mã check-in", "Check-in ID"),
-        DoneAgain => ("Check-in địa điểm khác", "Check in somewhere else"),
+        Pending => ("Chờ gửi", "Pending"),
+        MyVisits => ("Lượt ghé của tôi", "My visits"),
+        MineLabel => ("Dữ liệu của tôi", "My data"),
+        CheckedOut => ("Đã check-out", "Checked out"),
+        DataDeleted => ("Đã xoá dữ liệu trên máy này", "Data on this phone deleted"),
     }
 }
 
@@ -236,23 +190,6 @@ pub fn venue_code_error(err: VenueCodeError) -> Msg {
         VenueCodeError::BadSignature => Msg::CodeBadSignature,
         VenueCodeError::Expired => Msg::CodeExpired,
         VenueCodeError::NotYetValid => Msg::CodeNotYetValid,
-    }
-}
-
-/// A declaration problem, in words for people.
-pub fn problem(problem: Problem) -> Msg {
-    match problem {
-        Problem::Required => Msg::ProblemRequired,
-        Problem::TooShort => Msg::ProblemTooShort,
-        Problem::TooLong => Msg::ProblemTooLong,
-        Problem::InvalidCharacters => Msg::ProblemInvalidCharacters,
-        Problem::InvalidPhone => Msg::ProblemInvalidPhone,
-        Problem::OutOfRange => Msg::ProblemOutOfRange,
-        Problem::ConsentRequired => Msg::ProblemConsentRequired,
-        Problem::InvalidFormat => Msg::ProblemInvalidFormat,
-        Problem::UnknownChoice => Msg::ProblemUnknownChoice,
-        Problem::WrongType => Msg::ProblemWrongType,
-        Problem::UnknownQuestion => Msg::ProblemUnknownQuestion,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Loose access to JavaScript objects for the browser APIs web-sys types too strictly or
 //! that some browsers lack: a missing property reads as `undefined`, never as an error.
 
-use js_sys::{Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `object[key]`, or `undefined`.
@@ -26,4 +26,32 @@ pub fn object(entries: &[(&str, JsValue)]) -> Object {
 /// `object[name]` when it is a function: methods some browsers do not have.
 pub fn method(object: &JsValue, name: &str) -> Option<Function> {
     get(object, name).dyn_into().ok()
+}
+
+/// `target[method](...args)`. Calls made only from chunks go through this rather than typed
+/// bindings: every typed binding is an import of the first-scan module.
+pub fn call(target: &JsValue, method: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let function: Function = get(target, method).dyn_into()?;
+    let args: Array = args.iter().copied().collect();
+    function.apply(target, &args)
+}
+
+/// A date or time in `lang`: `what` is `toLocaleString`, `toLocaleDateString` or
+/// `toLocaleTimeString`.
+pub fn local_date(unix_ms: i64, what: &str, lang: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(unix_ms as f64));
+    call(&date, what, &[&JsValue::from_str(lang)])
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let timer = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }

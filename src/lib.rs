@@ -8,6 +8,7 @@ pub mod api;
 pub mod camera;
 pub mod components;
 pub mod decoder;
+pub mod device;
 pub mod feedback;
 pub mod frame_clock;
 pub mod guest;

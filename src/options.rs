@@ -6,7 +6,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js::get;
 
-/// Mount options (camelCase in JavaScript): `{ endpoint?, trustedKeys, assets?, lang? }`.
+/// Mount options (camelCase in JavaScript):
+/// `{ endpoint?, trustedKeys, assets?, lang?, requestTimeoutMs? }`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MountOptions {
     /// Base URL of the check-in API; empty means the page's own origin.
@@ -18,10 +19,18 @@ pub struct MountOptions {
     pub assets: Option<String>,
     /// Initial language tag (`vi` or `en`); the visitor's remembered choice wins.
     pub lang: Option<String>,
+    /// How long a check-in may go unanswered before it is retried (ms); 15 s by default.
+    pub request_timeout_ms: Option<u32>,
 }
 
 /// The option names `mount` accepts; any other is refused, so a typo is not silently ignored.
-const FIELDS: [&str; 4] = ["endpoint", "trustedKeys", "assets", "lang"];
+const FIELDS: [&str; 5] = [
+    "endpoint",
+    "trustedKeys",
+    "assets",
+    "lang",
+    "requestTimeoutMs",
+];
 
 impl MountOptions {
     /// Reads the options object. By hand, not with serde: serde's error messages format
@@ -53,6 +62,7 @@ impl MountOptions {
             trusted_keys,
             assets: string(value, "assets")?,
             lang: string(value, "lang")?,
+            request_timeout_ms: timeout(value)?,
         })
     }
 
@@ -67,6 +77,18 @@ impl MountOptions {
             Some(base) if !base.is_empty() => format!("{}/{file}", base.trim_end_matches('/')),
             _ => format!("./{file}"),
         }
+    }
+}
+
+/// `requestTimeoutMs`: a whole number of milliseconds from 1 to 600,000, if given.
+fn timeout(object: &JsValue) -> Result<Option<u32>, String> {
+    let value = get(object, "requestTimeoutMs");
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(ms) if ms.fract() == 0.0 && (1.0..=600_000.0).contains(&ms) => Ok(Some(ms as u32)),
+        _ => Err("`requestTimeoutMs` must be a whole number of milliseconds, 1 to 600000".into()),
     }
 }
 

@@ -1,11 +1,15 @@
-//! What the widget remembers on this device (localStorage): language, chosen camera lens, and
-//! whether to beep and vibrate. Nothing personal; storage errors (private mode) are ignored.
+//! What the widget remembers on this device (localStorage): language, chosen camera lens,
+//! whether to beep and vibrate, and a hint that check-ins are pending or visits open (so the
+//! next start loads the outbox at once). Nothing personal; storage errors (private mode) are
+//! ignored. The visitor's data itself is in IndexedDB (`crate::device`).
 
 use crate::i18n::Lang;
 
 const LANG: &str = "vaora.lang";
 const LENS: &str = "vaora.lens";
 const FEEDBACK: &str = "vaora.feedback";
+const PENDING: &str = "vaora.pending";
+const OPEN_VISITS: &str = "vaora.open";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -49,4 +53,29 @@ pub fn feedback() -> bool {
 /// Remembers the feedback choice.
 pub fn set_feedback(on: bool) {
     write(FEEDBACK, if on { "on" } else { "off" });
+}
+
+/// Check-ins and check-outs not yet delivered when the device last changed.
+pub fn pending_hint() -> usize {
+    read(PENDING).and_then(|n| n.parse().ok()).unwrap_or(0)
+}
+
+/// Whether the device had something to deliver or a visit to end by itself.
+pub fn device_hint() -> bool {
+    pending_hint() > 0 || read(OPEN_VISITS).as_deref() == Some("1")
+}
+
+/// Remembers the pending count and whether a visit is open.
+pub fn set_device_hint(pending: usize, open_visits: bool) {
+    write(PENDING, &pending.to_string());
+    write(OPEN_VISITS, if open_visits { "1" } else { "0" });
+}
+
+/// Forgets everything remembered here ("Delete my data").
+pub fn forget_all() {
+    if let Some(storage) = storage() {
+        for key in [LANG, LENS, FEEDBACK, PENDING, OPEN_VISITS] {
+            let _ = storage.remove_item(key);
+        }
+    }
 }

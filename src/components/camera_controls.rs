@@ -13,7 +13,7 @@ use web_sys::{Element, MediaStreamTrack};
 
 use crate::camera::{self, Lens, TrackFeatures};
 use crate::guest::{self, use_ctx};
-use crate::i18n::Msg;
+use crate::i18n::{Later, Msg};
 use crate::lazy::ChunkUnavailable;
 use crate::shell::Shell;
 
@@ -99,7 +99,7 @@ fn CameraControls(
             })}
             {features.zoom.map(|zoom| view! {
                 <label class="vaora-zoom">
-                    {ctx.tr(Msg::Zoom)}
+                    {ctx.tr(Later::Zoom)}
                     <input type="range" data-test="zoom" min=js_number(zoom.min)
                         max=js_number(zoom.max) step=js_number(zoom.step)
                         prop:value=js_number(zoom.current) on:input=zoom_to/>
@@ -107,12 +107,12 @@ fn CameraControls(
             })}
             {move || (lenses.get().len() > 1).then(|| view! {
                 <label class="vaora-lens">
-                    {ctx.tr(Msg::CameraLens)}
+                    {ctx.tr(Later::CameraLens)}
                     <select data-test="lens" on:change=choose_lens>
                         {lenses.get().into_iter().enumerate().map(|(index, lens)| {
                             let selected = current_lens.as_deref() == Some(lens.id.as_str());
                             let name = if lens.label.is_empty() {
-                                format!("{} {}", ctx.t(Msg::CameraLens), index + 1)
+                                format!("{} {}", ctx.t(Later::CameraLens), index + 1)
                             } else {
                                 lens.label
                             };

@@ -3,3 +3,4 @@
 pub mod declare;
 pub mod done;
 pub mod venue;
+pub mod visits;

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
-use crate::guest::{self, use_ctx};
-use crate::i18n::{venue_code_error, Msg};
+use crate::guest::{self, use_ctx, Ctx};
+use crate::i18n::{venue_code_error, Later, Msg};
 use crate::lazy::ChunkUnavailable;
 use crate::shell::{Screen, Shell};
 use crate::venue::VenueCheck;
@@ -36,24 +36,27 @@ pub fn VenuePage(check: VenueCheck) -> impl IntoView {
     match check.verdict.clone() {
         Ok(claims) => {
             // Likely next: the declaration. Fetch its chunk while the visitor reads.
-            leptos::task::spawn_local(async {
+            leptos::task::spawn_local(async move {
+                ctx.device().await;
                 let _ = crate::pages::declare::declare_page_chunk().await;
             });
+            let here = leaving(ctx, claims.venue_id);
             view! {
             <section class="vaora-card vaora-venue" data-test="venue" data-genuine="true">
-                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {ctx.tr(Msg::VenueGenuine)}</p>
+                <p class="vaora-badge vaora-ok" data-test="genuine">"✓ " {ctx.tr(Later::VenueGenuine)}</p>
                 <h2 class="vaora-venue-name" data-test="venue-name">{claims.name.clone()}</h2>
-                <p>{ctx.tr(Msg::VenueUnit)} ": " {claims.unit_code.clone()}</p>
+                <p>{ctx.tr(Later::VenueUnit)} ": " {claims.unit_code.clone()}</p>
+                {here}
                 <button
                     type="button"
                     class="vaora-primary"
                     data-test="declare"
                     on:click=move |_| ctx.go(Screen::Declare(check.clone()))
                 >
-                    {ctx.tr(Msg::ContinueToDeclare)}
+                    {ctx.tr(Later::ContinueToDeclare)}
                 </button>
                 <button type="button" class="vaora-secondary" on:click=scan_again>
-                    {ctx.tr(Msg::ScanAgain)}
+                    {ctx.tr(Later::ScanAgain)}
                 </button>
             </section>
             }
@@ -65,18 +68,69 @@ pub fn VenuePage(check: VenueCheck) -> impl IntoView {
             view! {
                 <section class="vaora-card vaora-venue" data-test="venue" data-genuine="false">
                     <p class="vaora-badge vaora-bad" role="alert" data-test="not-genuine">
-                        "✗ " {ctx.tr(Msg::VenueNotGenuine)}
+                        "✗ " {ctx.tr(Later::VenueNotGenuine)}
                     </p>
                     {claimed.map(|name| view! {
                         <h2 class="vaora-venue-name vaora-struck" data-test="venue-name">{name}</h2>
                     })}
                     <p data-test="refusal-reason">{ctx.tr(reason)}</p>
                     <button type="button" class="vaora-primary" on:click=scan_again>
-                        {ctx.tr(Msg::ScanAgain)}
+                        {ctx.tr(Later::ScanAgain)}
                     </button>
                 </section>
             }
             .into_any()
         }
+    }
+}
+
+/// Scanning the code of a venue where someone of this device is checked in: the way out
+/// ("rescan at exit"), offered first.
+fn leaving(ctx: Ctx, venue_id: u64) -> impl IntoView {
+    move || {
+        let device = ctx.device_now()?;
+        let open: Vec<(uuid::Uuid, String, i64)> = device.with(|known| {
+            known
+                .visits
+                .open_at_venue(venue_id)
+                .into_iter()
+                .map(|v| (v.checkin_id, v.person_name.clone(), v.checked_in_at))
+                .collect()
+        });
+        if open.is_empty() {
+            return None;
+        }
+        let lang = ctx.lang.get().tag();
+        let since = open.iter().map(|(_, _, at)| *at).min().unwrap_or_default();
+        let names = open
+            .iter()
+            .map(|(_, name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let ids: Vec<uuid::Uuid> = open.iter().map(|(id, _, _)| *id).collect();
+        let check_out = move |_| {
+            let ids = ids.clone();
+            leptos::task::spawn_local(async move {
+                let device = ctx.device().await;
+                for id in &ids {
+                    device
+                        .check_out(*id, vaora_citizen::visits::Reason::Rescan)
+                        .await;
+                }
+                ctx.announce(Msg::CheckedOut);
+                ctx.go(Screen::Done(ids));
+            });
+        };
+        Some(view! {
+            <div class="vaora-here" data-test="here">
+                <p>
+                    {ctx.tr(Later::CheckedInHereSince)} " "
+                    {crate::pages::done::local_time(since, lang)} ": " {names}
+                </p>
+                <button type="button" class="vaora-primary" data-test="checkout-here" on:click=check_out>
+                    {ctx.tr(Later::CheckOut)}
+                </button>
+            </div>
+        })
     }
 }

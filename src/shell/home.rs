@@ -106,9 +106,20 @@ pub(super) fn show(shell: &Shell, notice: Option<Msg>) {
                 ),
         )
         .child(el("div").attr("data-slot", "problem"));
+    // What this device keeps for the visitor.
+    let mine = el("nav").class("vaora-card vaora-mine").child(
+        el("button")
+            .attr("type", "button")
+            .class("vaora-secondary")
+            .test("my-visits")
+            .action("visits")
+            .text(texts, Msg::MyVisits),
+    );
+    texts.attribute(&mine.0, "aria-label", Msg::MineLabel);
     let page = shell.page();
     let _ = page.append_child(&intro.0);
     let _ = page.append_child(&other_ways.0);
+    let _ = page.append_child(&mine.0);
 }
 
 /// The home screen's problem slot, if the home screen is showing.

@@ -15,17 +15,18 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use vaora_protocol::api::CheckInReceipt;
+use uuid::Uuid;
 use vaora_protocol::venue_code::VenueCodeError;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
+use wasm_split_helpers::wasm_split;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
 
 use crate::decoder::{CrashReport, Decoder};
 use crate::i18n::{Lang, Msg};
 use crate::lazy::{self, ChunkUnavailable};
 use crate::options::MountOptions;
-use crate::pages::{declare, done, venue as venue_page};
+use crate::pages::{declare, done, venue as venue_page, visits};
 use crate::venue::{check_lazily, VenueCheck};
 use crate::{feedback, prefs};
 use dom::{el, El, Listener, Texts};
@@ -42,7 +43,10 @@ pub enum Screen {
     Venue(VenueCheck),
     /// Filling the declaration for a genuine venue.
     Declare(VenueCheck),
-    Done(CheckInReceipt),
+    /// The live confirmation of the check-ins just made (by check-in id).
+    Done(Vec<Uuid>),
+    /// "My visits": the visits on this device, check-out, and "Delete my data".
+    Visits,
 }
 
 /// Hears of a change of language.
@@ -59,6 +63,10 @@ pub struct Shell {
     page: HtmlElement,
     crash_slot: Element,
     lang_buttons: Vec<Element>,
+    /// Where the header shows "Pending (n)" once the device's data is loaded
+    /// (`crate::device`, from a chunk).
+    pending_slot: Element,
+    pending_watched: Cell<bool>,
     /// Camera frames: rqrr in `scan-worker.js`.
     decoder: Decoder,
     /// Photos: `photo-worker.js`, started only when a photo is picked.
@@ -108,6 +116,7 @@ impl Shell {
             .attr("aria-live", "polite")
             .test("status")
             .into_element();
+        let pending_slot = el("span").into_element();
         let page = el("main").class("vaora-page");
         let page: HtmlElement = page.cast().expect("a main element is an HtmlElement");
         let crash_slot = el("div").into_element();
@@ -117,6 +126,7 @@ impl Shell {
                 el("header")
                     .class("vaora-header")
                     .child(el("h1").class("vaora-title").text(&texts, Msg::AppTitle))
+                    .child(El(pending_slot.clone()))
                     .child(langs),
             )
             .child(El(status.clone()))
@@ -137,6 +147,8 @@ impl Shell {
             page,
             crash_slot,
             lang_buttons,
+            pending_slot,
+            pending_watched: Cell::new(false),
             view: RefCell::new(None),
             nav: Cell::new(0),
             crash: RefCell::new(None),
@@ -148,6 +160,10 @@ impl Shell {
         shell.listen();
         shell.go(Screen::Home { notice: None });
         shell.show_venue_from_location(false);
+        // Check-ins left pending (or visits to end) last time: deliver them now.
+        if prefs::device_hint() {
+            shell.in_chunk(crate::device::resume(shell.clone()));
+        }
         shell
     }
 
@@ -189,6 +205,7 @@ impl Shell {
                 }
             }
             ("click", "scan") => self.go(Screen::Scanning),
+            ("click", "visits") => self.go(Screen::Visits),
             ("click", "stop") => self.go(Screen::Home { notice: None }),
             ("click", "crash-dismiss") => self.dismiss_crash(),
             ("change", "feedback") => {
@@ -207,10 +224,19 @@ impl Shell {
         }
     }
 
-    /// Runs a handler from a chunk; says so if the chunk cannot be fetched.
+    /// Runs a handler from a chunk; says so if the chunk cannot be fetched. Boxed: one copy
+    /// of the spawning code serves every handler (each future type would add its own to the
+    /// first-scan module).
     fn in_chunk(
         self: &Rc<Self>,
         call: impl std::future::Future<Output = Result<(), ChunkUnavailable>> + 'static,
+    ) {
+        self.in_chunk_boxed(Box::pin(call));
+    }
+
+    fn in_chunk_boxed(
+        self: &Rc<Self>,
+        call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ChunkUnavailable>>>>,
     ) {
         let shell = self.clone();
         spawn_local(async move {
@@ -259,6 +285,16 @@ impl Shell {
         }
     }
 
+    /// The header's place for "Pending (n)".
+    pub(crate) fn pending_slot(&self) -> &Element {
+        &self.pending_slot
+    }
+
+    /// Whether the pending count is already kept current (marks it so).
+    pub(crate) fn watching_pending(&self) -> bool {
+        self.pending_watched.replace(true)
+    }
+
     /// Says `msg` in the live region (screen readers read it out; sighted people see it).
     pub fn announce(&self, msg: Msg) {
         dom::replace_children(&self.status, None);
@@ -292,6 +328,7 @@ impl Shell {
             Screen::Venue(_) => venue_page::venue_page_chunk().await,
             Screen::Declare(_) => declare::declare_page_chunk().await,
             Screen::Done(_) => done::done_page_chunk().await,
+            Screen::Visits => visits::visits_page_chunk().await,
             Screen::Home { .. } | Screen::Scanning => Ok(()),
         };
         if self.nav.get() != nav {
@@ -308,7 +345,8 @@ impl Shell {
             Screen::Declare(check) => {
                 lazy::loaded(declare::declare_page(self.clone(), page, check))
             }
-            Screen::Done(receipt) => lazy::loaded(done::done_page(self.clone(), page, receipt)),
+            Screen::Done(checkins) => lazy::loaded(done::done_page(self.clone(), page, checkins)),
+            Screen::Visits => lazy::loaded(visits::visits_page(self.clone(), page)),
             Screen::Home { .. } | Screen::Scanning => return,
         };
         match mounted {
@@ -374,34 +412,11 @@ impl Shell {
 
     /// A decoder trapped and is being replaced: says so, and offers the image it trapped on
     /// (a plain download link: nothing leaves the device) until dismissed, under every screen.
+    /// The notice is drawn from a chunk: it is rare, and the first scan should not carry it.
     pub fn decoder_crashed(&self, report: Option<CrashReport>) {
         self.announce(Msg::DecoderRestarted);
-        let Some(report) = report else {
-            return;
-        };
-        let notice = el("aside")
-            .class("vaora-card vaora-crash")
-            .test("crash-report")
-            .child(el("p").text(&self.texts, Msg::CrashReportText))
-            .child(
-                el("a")
-                    .class("vaora-secondary")
-                    .attr("href", &report.url)
-                    .attr("download", &report.file_name)
-                    .test("crash-save")
-                    .text(&self.texts, Msg::CrashReportSave),
-            )
-            .child(
-                el("button")
-                    .attr("type", "button")
-                    .class("vaora-secondary")
-                    .test("crash-dismiss")
-                    .action("crash-dismiss")
-                    .text(&self.texts, Msg::CrashReportDismiss),
-            );
-        dom::replace_children(&self.crash_slot, Some(&notice.0));
-        if let Some(old) = self.crash.replace(Some(report)) {
-            old.revoke();
+        if let (Some(report), Some(shell)) = (report, self.me.upgrade()) {
+            shell.in_chunk(show_crash_notice(shell.clone(), report));
         }
     }
 
@@ -433,4 +448,34 @@ impl Shell {
         self.dismiss_crash();
         self.root.remove();
     }
+}
+
+/// Draws the crash notice of [`Shell::decoder_crashed`] (in the `fallbacks` chunk).
+#[wasm_split(fallbacks, fallible)]
+fn show_crash_notice(shell: Rc<Shell>, report: CrashReport) -> Result<(), ChunkUnavailable> {
+    let notice = el("aside")
+        .class("vaora-card vaora-crash")
+        .test("crash-report")
+        .child(el("p").text(&shell.texts, Msg::CrashReportText))
+        .child(
+            el("a")
+                .class("vaora-secondary")
+                .attr("href", &report.url)
+                .attr("download", &report.file_name)
+                .test("crash-save")
+                .text(&shell.texts, Msg::CrashReportSave),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("vaora-secondary")
+                .test("crash-dismiss")
+                .action("crash-dismiss")
+                .text(&shell.texts, Msg::CrashReportDismiss),
+        );
+    dom::replace_children(&shell.crash_slot, Some(&notice.0));
+    if let Some(old) = shell.crash.replace(Some(report)) {
+        old.revoke();
+    }
+    Ok(())
 }

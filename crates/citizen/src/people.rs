@@ -115,6 +115,15 @@ impl People {
         &mut self.people[index]
     }
 
+    /// Stores `person`, replacing the one with the same id.
+    pub fn put(&mut self, person: Person) {
+        match self.people.iter_mut().find(|p| p.id == person.id) {
+            Some(existing) => *existing = person,
+            None if person.relation == Relation::Me => self.people.insert(0, person),
+            None => self.people.push(person),
+        }
+    }
+
     /// Adds a dependant (declared at their first check-in) and returns them.
     pub fn add_dependant(&mut self, id: Uuid) -> &mut Person {
         self.people.push(Person::new(id, Relation::Dependant));

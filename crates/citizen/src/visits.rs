@@ -44,6 +44,9 @@ pub struct Visit {
     pub person_name: String,
     pub venue_id: u64,
     pub venue_name: String,
+    /// The API the check-in went to (empty: the page's origin); its check-out goes there too.
+    #[serde(default)]
+    pub endpoint: String,
     /// When they checked in: the device's clock until the server's receipt says.
     pub checked_in_at: i64,
     /// The venue's default stay from the receipt, once delivered.
@@ -263,6 +266,7 @@ mod tests {
             person_name: "Ánh".into(),
             venue_id: venue,
             venue_name: format!("Venue {venue}"),
+            endpoint: String::new(),
             checked_in_at: at,
             stay_minutes: None,
             checkout: None,

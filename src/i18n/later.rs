@@ -1,0 +1,224 @@
+//! Texts of the screens loaded after the first scan (confirmation, revisits, dependants, "My
+//! visits", deleting data). Same layer as [`super::Msg`], a separate table so that none of
+//! these strings is part of the first-scan download.
+
+use vaora_protocol::declaration::Problem;
+
+use super::Translate;
+
+/// A message of a later screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Later {
+    CheckOut,
+    CheckedOutAt,
+    CheckedInAt,
+    CheckedInHereSince,
+    HereNow,
+    Delivered,
+    WaitingToSend,
+    Refused,
+    NoVisits,
+    BackHome,
+    DeleteTitle,
+    DeleteWhat,
+    ServerKeeps,
+    DeleteButton,
+    DeletePendingWarning,
+    DeleteConfirm,
+    Cancel,
+    You,
+    NewPerson,
+    WhoIsCheckingIn,
+    AddPerson,
+    Continue,
+    NothingChangedSince,
+    ConfirmCheckIn,
+    UpdateAnswers,
+    OnlyNewQuestions,
+    Zoom,
+    CameraLens,
+    VenueGenuine,
+    VenueNotGenuine,
+    VenueUnit,
+    ContinueToDeclare,
+    ScanAgain,
+    DeclareTitle,
+    FormLoading,
+    RetryButton,
+    UnitProvince,
+    UnitWard,
+    UnitChoose,
+    UnitCode,
+    Yes,
+    No,
+    SubmitCheckIn,
+    Submitting,
+    FixErrors,
+    ProblemRequired,
+    ProblemTooShort,
+    ProblemTooLong,
+    ProblemInvalidCharacters,
+    ProblemInvalidPhone,
+    ProblemOutOfRange,
+    ProblemConsentRequired,
+    ProblemInvalidFormat,
+    ProblemUnknownChoice,
+    ProblemWrongType,
+    ProblemUnknownQuestion,
+    ErrServerRejectedCode,
+    ErrServerUnknownVenue,
+    DoneVenue,
+    DoneTime,
+    DoneId,
+    DoneAgain,
+    ChooseSomeone,
+}
+
+impl Translate for Later {
+    fn texts(self) -> (&'static str, &'static str) {
+        use Later::*;
+        match self {
+            CheckOut => ("Check-out (ra về)", "Check out"),
+            CheckedOutAt => ("Đã ra lúc", "Checked out at"),
+            CheckedInAt => ("Vào lúc", "Checked in at"),
+            CheckedInHereSince => ("Đang check-in tại đây từ", "Checked in here since"),
+            HereNow => ("Đang ở địa điểm này", "Here now"),
+            Delivered => ("Đã gửi đến máy chủ", "Sent to the server"),
+            WaitingToSend => (
+                "Đã lưu trên máy, sẽ tự gửi khi có mạng",
+                "Saved on this phone, sent automatically when online",
+            ),
+            Refused => ("Máy chủ từ chối:", "Refused by the server:"),
+            NoVisits => (
+                "Chưa có lượt ghé nào trên máy này.",
+                "No visits on this phone yet.",
+            ),
+            BackHome => ("Về màn hình chính", "Back to start"),
+            DeleteTitle => ("Xoá dữ liệu của tôi", "Delete my data"),
+            DeleteWhat => (
+                "Xoá khỏi máy này: tờ khai của bạn và người đi cùng, các lượt ghé, các lượt chưa gửi và lựa chọn ngôn ngữ.",
+                "Deletes from this phone: your and your dependants' declarations, your visits, anything not yet sent and your language choice.",
+            ),
+            ServerKeeps => (
+                "Các lượt check-in đã gửi vẫn được máy chủ lưu để truy vết trong thời hạn do cơ quan y tế quy định (máy chủ tham chiếu: 21 ngày), sau đó tự động xoá. Xoá ở đây không xoá trên máy chủ.",
+                "Check-ins already sent stay on the server for contact tracing for the period the health authority sets (the reference server: 21 days), then are deleted automatically. Deleting here does not delete them there.",
+            ),
+            DeleteButton => ("Xoá dữ liệu trên máy này…", "Delete data on this phone…"),
+            DeletePendingWarning => (
+                "Các lượt chưa gửi sẽ mất và không bao giờ được gửi",
+                "Check-ins not yet sent will be lost and never sent",
+            ),
+            DeleteConfirm => ("Xoá hết", "Delete everything"),
+            Cancel => ("Huỷ", "Cancel"),
+            You => ("Bạn", "You"),
+            NewPerson => ("Người mới", "New person"),
+            WhoIsCheckingIn => ("Ai check-in lần này?", "Who is checking in?"),
+            AddPerson => ("+ Thêm người đi cùng", "+ Add a person with me"),
+            Continue => ("Tiếp tục", "Continue"),
+            NothingChangedSince => ("Không có gì thay đổi từ", "Nothing changed since"),
+            ConfirmCheckIn => ("Xác nhận và check-in", "Confirm and check in"),
+            UpdateAnswers => ("Cập nhật tờ khai", "Update my answers"),
+            Zoom => ("Thu phóng", "Zoom"),
+        CameraLens => ("Camera", "Camera"),
+        VenueGenuine => ("Mã chính thức — chữ ký hợp lệ", "Genuine code — signature verified"),
+        VenueNotGenuine => ("Mã KHÔNG hợp lệ — không check-in được", "NOT a genuine code — cannot check in"),
+        VenueUnit => ("Đơn vị hành chính", "Administrative unit"),
+        ContinueToDeclare => ("Khai báo và check-in", "Declare and check in"),
+        ScanAgain => ("Quét mã khác", "Scan another code"),
+        DeclareTitle => ("Tờ khai y tế", "Health declaration"),
+        FormLoading => ("Đang tải mẫu khai báo…", "Loading the declaration form…"),
+        RetryButton => ("Thử lại", "Try again"),
+        UnitProvince => ("Tỉnh / thành phố", "Province / city"),
+        UnitWard => ("Phường / xã", "Ward / commune"),
+        UnitChoose => ("— Chọn —", "— Choose —"),
+        UnitCode => ("Mã đơn vị hành chính", "Administrative unit code"),
+        Yes => ("Có", "Yes"),
+        No => ("Không", "No"),
+        SubmitCheckIn => ("Gửi khai báo và check-in", "Submit and check in"),
+        Submitting => ("Đang gửi…", "Sending…"),
+        FixErrors => ("Hãy sửa các mục được đánh dấu.", "Please fix the highlighted fields."),
+        ProblemRequired => ("Mục này là bắt buộc.", "This field is required."),
+        ProblemTooShort => ("Quá ngắn.", "Too short."),
+        ProblemTooLong => ("Quá dài.", "Too long."),
+        ProblemInvalidCharacters => ("Chỉ dùng chữ cái, dấu cách, dấu gạch nối và dấu nháy.", "Use letters, spaces, hyphens and apostrophes only."),
+        ProblemInvalidPhone => ("Số điện thoại gồm 10–11 chữ số, bắt đầu bằng 0 hoặc +84.", "A phone number has 10–11 digits and starts with 0 or +84."),
+        ProblemOutOfRange => ("Năm sinh không hợp lệ.", "This year of birth is not valid."),
+        ProblemConsentRequired => ("Bạn cần đồng ý để check-in.", "You need to agree in order to check in."),
+        ProblemInvalidFormat => ("Sai định dạng. Hãy kiểm tra lại số đã nhập.", "Not in the right format. Check the number you typed."),
+        ProblemUnknownChoice => ("Hãy chọn một trong các lựa chọn có sẵn.", "Pick one of the options given."),
+        ProblemWrongType => ("Câu trả lời không đúng dạng (ví dụ: năm phải là số).", "This answer does not fit the question (e.g. a year must be a number)."),
+        ProblemUnknownQuestion => ("Mẫu khai báo đã thay đổi. Hãy tải lại trang.", "The declaration form has changed. Reload the page."),
+        ErrServerRejectedCode => ("Máy chủ không chấp nhận mã địa điểm này.", "The server did not accept this venue code."),
+        ErrServerUnknownVenue => ("Địa điểm này chưa được đăng ký trên máy chủ.", "This venue is not registered on the server."),
+        DoneVenue => ("Địa điểm", "Venue"),
+        DoneTime => ("Thời gian", "Time"),
+        DoneId => ("Mã check-in", "Check-in ID"),
+        DoneAgain => ("Check-in địa điểm khác", "Check in somewhere else"),
+        ChooseSomeone => ("Hãy chọn ít nhất một người", "Choose at least one person"),
+            OnlyNewQuestions => (
+                "Tờ khai đã thay đổi: chỉ cần trả lời các câu mới.",
+                "The form changed: only the new questions need answers.",
+            ),
+        }
+    }
+}
+
+/// A declaration problem, in words for people.
+pub fn problem(problem: Problem) -> Later {
+    match problem {
+        Problem::Required => Later::ProblemRequired,
+        Problem::TooShort => Later::ProblemTooShort,
+        Problem::TooLong => Later::ProblemTooLong,
+        Problem::InvalidCharacters => Later::ProblemInvalidCharacters,
+        Problem::InvalidPhone => Later::ProblemInvalidPhone,
+        Problem::OutOfRange => Later::ProblemOutOfRange,
+        Problem::ConsentRequired => Later::ProblemConsentRequired,
+        Problem::InvalidFormat => Later::ProblemInvalidFormat,
+        Problem::UnknownChoice => Later::ProblemUnknownChoice,
+        Problem::WrongType => Later::ProblemWrongType,
+        Problem::UnknownQuestion => Later::ProblemUnknownQuestion,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_later_text_exists_in_both_languages() {
+        use Later::*;
+        let all = [
+            CheckOut,
+            CheckedOutAt,
+            CheckedInAt,
+            CheckedInHereSince,
+            HereNow,
+            Delivered,
+            WaitingToSend,
+            Refused,
+            NoVisits,
+            BackHome,
+            DeleteTitle,
+            DeleteWhat,
+            ServerKeeps,
+            DeleteButton,
+            DeletePendingWarning,
+            DeleteConfirm,
+            Cancel,
+            You,
+            NewPerson,
+            WhoIsCheckingIn,
+            AddPerson,
+            Continue,
+            NothingChangedSince,
+            ConfirmCheckIn,
+            UpdateAnswers,
+            OnlyNewQuestions,
+        ];
+        for msg in all {
+            let (vi, en) = msg.texts();
+            assert!(!vi.is_empty() && !en.is_empty(), "{msg:?}");
+            assert_ne!(vi, en, "{msg:?}");
+        }
+    }
+}
