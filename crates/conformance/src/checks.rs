@@ -8,7 +8,7 @@ use vaora_protocol::api::{
     ClientConfig, KeySet, KeyStatus, ProgrammeState, ProgrammeStatus, RegisteredVenue, Unit,
     UnitList, VenueKind,
 };
-use vaora_protocol::form::{Answer, DeclarationForm};
+use vaora_protocol::form::{Answer, DeclarationForm, QuestionKind};
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{self, VenueClaims, VenueSigner};
 
@@ -72,6 +72,11 @@ impl Setup {
         json!({ "form_version": self.form.version, "answers": answers })
     }
 
+    /// Whether the backend has a unit list loaded (unit answers must then name a unit in it).
+    pub fn has_units(&self) -> bool {
+        self.unit.is_some()
+    }
+
     /// The unit code the suite's venues are registered in.
     fn unit_code(&self) -> &str {
         self.unit.as_ref().map_or(DEFAULT_UNIT, |u| u.code.as_str())
@@ -127,6 +132,7 @@ pub const ALL: &[(&str, Check)] = &[
         Box::pin(concurrent_retries_store_once(s))
     }),
     ("invalid_declaration", |s| Box::pin(invalid_declaration(s))),
+    ("unit_answer_in_list", |s| Box::pin(unit_answer_in_list(s))),
     ("malformed_bodies", |s| Box::pin(malformed_bodies(s))),
     ("size_limits", |s| Box::pin(size_limits(s))),
     ("forged_venue_codes", |s| Box::pin(forged_venue_codes(s))),
@@ -140,6 +146,10 @@ pub const ALL: &[(&str, Check)] = &[
         Box::pin(retention_is_finite_and_recorded(s))
     }),
     ("check_out", |s| Box::pin(check_out(s))),
+    ("check_out_when_left", |s| Box::pin(check_out_when_left(s))),
+    ("receipt_default_stay", |s| {
+        Box::pin(receipt_default_stay(s))
+    }),
     ("venue_activity", |s| Box::pin(venue_activity(s))),
     ("units_browsable", |s| Box::pin(units_browsable(s))),
     ("scoped_tokens", |s| Box::pin(scoped_tokens(s))),
@@ -527,6 +537,50 @@ async fn invalid_declaration(setup: &Setup) -> Result<(), String> {
         )
     })?;
     not_stored(setup, id, "the invalid check-in").await
+}
+
+/// With a unit list loaded, an answer to a unit question must name a unit in it.
+async fn unit_answer_in_list(setup: &Setup) -> Result<(), String> {
+    let mut declaration = setup.declaration();
+    let unit_questions: Vec<&str> = setup
+        .form
+        .questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::Unit)
+        .map(|q| q.id.as_str())
+        .filter(|id| declaration["answers"].get(id).is_some())
+        .collect();
+    if !setup.has_units() || unit_questions.is_empty() {
+        return Ok(());
+    }
+    for question in &unit_questions {
+        declaration["answers"][question] = json!("9999999999");
+    }
+    let id = Uuid::new_v4();
+    let answer = setup
+        .target
+        .post(
+            "/v1/checkins",
+            &check_in_body(id, &setup.venue.venue_code, declaration),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_error(
+        400,
+        "validation_failed",
+        "POST /v1/checkins (a unit answer naming no unit)",
+    )?;
+    let expected: Vec<Value> = unit_questions
+        .iter()
+        .map(|question| json!({ "question": question, "problem": "unknown_choice" }))
+        .collect();
+    ensure(answer.json["fields"] == json!(expected), || {
+        format!(
+            "validation_failed should list {expected:?} as unknown_choice, got {}",
+            answer.json["fields"]
+        )
+    })?;
+    not_stored(setup, id, "the check-in naming no unit").await
 }
 
 async fn malformed_bodies(setup: &Setup) -> Result<(), String> {
@@ -1035,6 +1089,83 @@ async fn check_out(setup: &Setup) -> Result<(), String> {
         )
         .await?;
     unknown.expect_error(404, "not_found", "POST /v1/checkins/<unknown id>/checkout")
+}
+
+/// Checks out `id` saying the visitor left at `left_at`; the answer's `checked_out_at`.
+async fn checked_out_at(setup: &Setup, id: Uuid, left_at: i64) -> Result<i64, String> {
+    let answer = setup
+        .target
+        .post(
+            &format!("/v1/checkins/{id}/checkout"),
+            &json!({ "left_at": left_at }),
+            Auth::Anonymous,
+        )
+        .await?;
+    answer.expect_status(200, "POST /v1/checkins/{id}/checkout with left_at")?;
+    answer.json["checked_out_at"]
+        .as_i64()
+        .ok_or_else(|| format!("check-out receipt without checked_out_at: {}", answer.json))
+}
+
+/// The check-in time (server clock) of a receipt.
+fn entered_at(receipt: &Value) -> Result<i64, String> {
+    receipt["checked_in_at"]
+        .as_i64()
+        .ok_or_else(|| format!("receipt without checked_in_at: {receipt}"))
+}
+
+/// A late check-out (an offline outbox, an automatic one) records when the visitor left, kept
+/// between the check-in and the backend's now.
+async fn check_out_when_left(setup: &Setup) -> Result<(), String> {
+    let code = &setup.venue.venue_code;
+    let (id, receipt) = checked_in(setup, code).await?;
+    let entered = entered_at(&receipt)?;
+    // Let the backend's clock pass entered + 100 ms, so that time lies in its past.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let recorded = checked_out_at(setup, id, entered + 100).await?;
+    ensure(recorded == entered + 100, || {
+        format!(
+            "left_at {} (after the check-in, before now) was recorded as {recorded}",
+            entered + 100
+        )
+    })?;
+
+    let (id, receipt) = checked_in(setup, code).await?;
+    let entered = entered_at(&receipt)?;
+    let recorded = checked_out_at(setup, id, entered - 3_600_000).await?;
+    ensure(recorded == entered, || {
+        format!("left_at an hour before the check-in at {entered} was recorded as {recorded}")
+    })?;
+
+    let started = std::time::Instant::now();
+    let (id, receipt) = checked_in(setup, code).await?;
+    let entered = entered_at(&receipt)?;
+    let tomorrow = entered + 86_400_000;
+    let recorded = checked_out_at(setup, id, tomorrow).await?;
+    // The backend's now at the check-out is at most the time this took after the check-in
+    // (a second of slack for clock granularity).
+    let latest = entered + started.elapsed().as_millis() as i64 + 1_000;
+    ensure((entered..=latest).contains(&recorded), || {
+        format!(
+            "left_at a day ahead ({tomorrow}) was recorded as {recorded}, not clamped to the \
+             backend's now (between {entered} and {latest})"
+        )
+    })
+}
+
+/// A receipt may say how long a visit lasts (`default_stay_minutes`): if it does, a positive
+/// whole number of minutes.
+async fn receipt_default_stay(setup: &Setup) -> Result<(), String> {
+    let (_, receipt) = checked_in(setup, &setup.venue.venue_code).await?;
+    match &receipt["default_stay_minutes"] {
+        Value::Null => Ok(()),
+        minutes => ensure(
+            minutes
+                .as_u64()
+                .is_some_and(|m| m > 0 && u32::try_from(m).is_ok()),
+            || format!("default_stay_minutes is not a positive number of minutes: {minutes}"),
+        ),
+    }
 }
 
 async fn venue_activity(setup: &Setup) -> Result<(), String> {

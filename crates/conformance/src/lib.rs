@@ -38,6 +38,15 @@ pub async fn run(target: &Target) -> Vec<Outcome> {
             });
             continue;
         }
+        if *name == "unit_answer_in_list" && setup.as_ref().is_ok_and(|s| !s.has_units()) {
+            outcomes.push(Outcome {
+                name,
+                result: Ok(()),
+                skipped: Some("the backend has no unit list loaded"),
+                millis: 0,
+            });
+            continue;
+        }
         let started = Instant::now();
         let result = match &setup {
             Ok(setup) => check(setup).await,

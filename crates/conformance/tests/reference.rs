@@ -69,10 +69,13 @@ async fn the_reference_server_passes_every_check_on_sqlite() {
     let (store, _dir) = sqlite().await;
     let outcomes = run(&target(&serve(store).await)).await;
     assert!(outcomes.len() >= 27, "the whole suite ran");
-    assert!(
-        outcomes.iter().all(|o| o.skipped.is_none()),
-        "nothing skipped"
-    );
+    // This one without a unit list (the PostgreSQL one has one): unit answers are not checked.
+    let skipped: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.skipped.is_some())
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(skipped, ["unit_answer_in_list"]);
     assert_eq!(failures(&outcomes), []);
 }
 
@@ -186,6 +189,9 @@ impl Storage for DuplicatesOnRetry {
     }
     async fn unit_count(&self) -> Result<u64, StoreError> {
         self.0.unit_count().await
+    }
+    async fn unit_codes(&self) -> Result<Vec<String>, StoreError> {
+        self.0.unit_codes().await
     }
     async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError> {
         self.0.check_out(id, at).await

@@ -38,6 +38,11 @@ pub struct CheckInReceipt {
     pub unit_code: String,
     /// server time, unix ms
     pub checked_in_at: i64,
+    /// How long a visit here usually lasts, in minutes: the widget checks the visitor out
+    /// automatically after it. Backends may leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub default_stay_minutes: Option<u32>,
 }
 
 /// A stored check-in with its declaration (personal data), answer of the authorised
@@ -158,6 +163,20 @@ impl VenueKind {
     /// The kind named `name`, if any.
     pub fn from_name(name: &str) -> Option<VenueKind> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// How long a visit to this kind of place usually lasts, in minutes (a shift at work, a
+    /// school day, a meal, an errand): after it the widget checks the visitor out on its own.
+    pub fn default_stay_minutes(self) -> u32 {
+        match self {
+            Self::Shop => 30,
+            Self::Market | Self::Transport => 60,
+            Self::Restaurant => 90,
+            Self::Clinic | Self::Government | Self::Religious | Self::Other => 120,
+            Self::Hospital | Self::Event => 240,
+            Self::School => 480,
+            Self::Office | Self::Factory => 540,
+        }
     }
 }
 
@@ -442,6 +461,19 @@ pub struct IssuedToken {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenList {
     pub tokens: Vec<TokenInfo>,
+}
+
+/// POST /v1/checkins/{id}/checkout body (optional: an empty body means "now"). A check-out sent
+/// late (from an offline outbox, or an automatic one after the venue's default stay) says when
+/// the visitor left.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CheckOutRequest {
+    /// When the visitor left, unix ms on the device. The server records it clamped between the
+    /// check-in and its own clock; absent: the server's now.
+    #[serde(default)]
+    pub left_at: Option<i64>,
 }
 
 /// Answer to POST /v1/checkins/{id}/checkout: the visit's both ends. Checking out again
@@ -729,10 +761,46 @@ mod tests {
             venue_name: "Chợ Bến Thành".into(),
             unit_code: "26734".into(),
             checked_in_at: 1_700_000_000_456,
+            default_stay_minutes: Some(60),
         };
         let json = serde_json::to_value(&receipt).expect("serializes");
         assert_eq!(json["checked_in_at"], 1_700_000_000_456_i64);
-        assert_eq!(serde_json::from_value(json).ok(), Some(receipt));
+        assert_eq!(json["default_stay_minutes"], 60);
+        assert_eq!(serde_json::from_value(json).ok(), Some(receipt.clone()));
+
+        // Other backends may not say how long a visit lasts: the field is then left out.
+        let without = CheckInReceipt {
+            default_stay_minutes: None,
+            ..receipt
+        };
+        let json = serde_json::to_value(&without).expect("serializes");
+        assert!(json.get("default_stay_minutes").is_none(), "{json}");
+        assert_eq!(serde_json::from_value(json).ok(), Some(without));
+    }
+
+    #[test]
+    fn every_venue_kind_has_a_plausible_default_stay() {
+        for kind in VenueKind::ALL {
+            let minutes = kind.default_stay_minutes();
+            assert!((15..=12 * 60).contains(&minutes), "{kind:?}: {minutes}");
+        }
+        assert!(
+            VenueKind::Shop.default_stay_minutes() < VenueKind::Restaurant.default_stay_minutes()
+        );
+        assert!(
+            VenueKind::School.default_stay_minutes() < VenueKind::Office.default_stay_minutes()
+        );
+    }
+
+    #[test]
+    fn check_out_request_is_optional_throughout() {
+        let empty: CheckOutRequest = serde_json::from_value(json!({})).expect("valid");
+        assert_eq!(empty, CheckOutRequest { left_at: None });
+        let late: CheckOutRequest =
+            serde_json::from_value(json!({ "left_at": 1_700_000_000_000_i64 })).expect("valid");
+        assert_eq!(late.left_at, Some(1_700_000_000_000));
+        assert!(serde_json::from_value::<CheckOutRequest>(json!({ "left": 1 })).is_err());
+        assert!(serde_json::from_value::<CheckOutRequest>(json!({ "left_at": "soon" })).is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::limits::{self, RateLimit};
 use crate::routes;
 use crate::store::Store;
 use crate::trust::Trust;
+use crate::unit_codes::UnitCodes;
 use crate::verified::VerifiedCodes;
 
 /// Largest accepted check-in body: a declaration is well under 2 KiB.
@@ -42,6 +43,8 @@ pub struct AppState {
     pub retention_days: u32,
     /// The declaration forms check-ins answer, parsed once per version.
     pub forms: Arc<Forms>,
+    /// The codes of the loaded administrative units, for checking unit answers.
+    pub unit_codes: Arc<UnitCodes>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             rate_limit: None,
             retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
             forms: Arc::new(Forms::new()),
+            unit_codes: Arc::new(UnitCodes::new()),
         }
     }
 

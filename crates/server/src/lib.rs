@@ -17,5 +17,6 @@ pub mod security;
 pub mod seed;
 pub mod store;
 pub mod trust;
+pub mod unit_codes;
 pub mod units;
 pub mod verified;

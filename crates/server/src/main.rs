@@ -184,6 +184,7 @@ async fn run(options: Options) -> Result<(), String> {
         .await
         .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
     keep_trust_fresh(&state);
+    keep_unit_codes_fresh(&state);
     vaora_server::retention::spawn_purger(state.store.clone(), state.retention_days);
     let app = router(state, options.static_dir)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -220,6 +221,20 @@ fn keep_trust_fresh(state: &AppState) {
             every.tick().await;
             if let Err(err) = trust.refresh(&store).await {
                 eprintln!("refreshing keys and programme state: {err}");
+            }
+        }
+    });
+}
+
+/// Other server processes may import a unit list: re-read its codes now and then.
+fn keep_unit_codes_fresh(state: &AppState) {
+    let (codes, store) = (state.unit_codes.clone(), state.store.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(vaora_server::unit_codes::REFRESH_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(err) = codes.refresh(&store).await {
+                eprintln!("refreshing the unit codes: {err}");
             }
         }
     });

@@ -7,9 +7,9 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use vaora_protocol::api::{
     AccessLog, ApiError, CheckInReceipt, CheckInRecord, CheckInRequest, CheckOutReceipt,
-    ClientConfig, IssuedToken, KeySet, PosterBatch, ProgrammeStatus, PurgeLog, RegisteredVenue,
-    RegisteredVenues, RevokedVenue, TokenList, TokenRequest, TraceReport, UnitImport, UnitList,
-    VenueActivityReport, VenueLookup, VenueRegistration,
+    CheckOutRequest, ClientConfig, IssuedToken, KeySet, PosterBatch, ProgrammeStatus, PurgeLog,
+    RegisteredVenue, RegisteredVenues, RevokedVenue, TokenList, TokenRequest, TraceReport,
+    UnitImport, UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::form::DeclarationForm;
 
@@ -41,6 +41,7 @@ fn generated() -> Map<String, Value> {
     add::<UnitList>(&mut generator);
     add::<UnitImport>(&mut generator);
     add::<CheckOutReceipt>(&mut generator);
+    add::<CheckOutRequest>(&mut generator);
     add::<VenueActivityReport>(&mut generator);
     add::<TokenRequest>(&mut generator);
     add::<IssuedToken>(&mut generator);

@@ -1,10 +1,15 @@
-//! `POST /v1/checkins`: verify the venue code, validate the declaration, store once per id.
+//! `POST /v1/checkins`: verify the venue code, validate the declaration (its unit answers against
+//! the loaded unit list), store once per id; `POST /v1/checkins/{id}/checkout`.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use vaora_protocol::api::{error_code, CheckInRequest, CheckOutReceipt, ProgrammeState};
+use vaora_protocol::api::{
+    error_code, CheckInRequest, CheckOutReceipt, CheckOutRequest, ProgrammeState,
+};
 use vaora_protocol::declaration::Declaration;
 
 use crate::app::{now_ms, AppState};
@@ -60,6 +65,13 @@ pub async fn create(
     let answers = form
         .validate(&request.declaration.answers, current_year(now))
         .map_err(ApiFailure::validation)?;
+    let unknown_units = state
+        .unit_codes
+        .unknown_answers(&state.store, &form, &answers)
+        .await?;
+    if !unknown_units.is_empty() {
+        return Err(ApiFailure::validation(unknown_units));
+    }
     let declaration = Declaration {
         form_version,
         answers,
@@ -111,10 +123,12 @@ pub async fn create(
 }
 
 /// `POST /v1/checkins/{id}/checkout`: the device that checked in (it alone knows the random
-/// id) records leaving. Checking out again answers the first time.
+/// id) records leaving, now or at the optional body's `left_at` (never later than now, never
+/// earlier than the check-in). Checking out again answers the first time.
 pub async fn check_out(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<CheckOutReceipt>, ApiFailure> {
     let not_found = || {
         ApiFailure::new(
@@ -124,9 +138,14 @@ pub async fn check_out(
         )
     };
     let id = uuid::Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let request = check_out_request(body)?;
+    let now = now_ms();
+    // The store keeps the time at or after the check-in; a device clock ahead of ours is
+    // clamped here.
+    let left_at = request.left_at.map_or(now, |left_at| left_at.min(now));
     let (checked_in_at, checked_out_at) = state
         .store
-        .check_out(id, now_ms())
+        .check_out(id, left_at)
         .await?
         .ok_or_else(not_found)?;
     Ok(Json(CheckOutReceipt {
@@ -134,6 +153,30 @@ pub async fn check_out(
         checked_in_at,
         checked_out_at,
     }))
+}
+
+/// The check-out body: none (or only whitespace) is an empty request. It is read as JSON whatever
+/// its `Content-Type`, so a page may send it with `navigator.sendBeacon` (a string is sent as
+/// `text/plain`) or without a CORS preflight.
+fn check_out_request(body: Result<Bytes, BytesRejection>) -> Result<CheckOutRequest, ApiFailure> {
+    let body = body.map_err(|rejection| {
+        let (status, code) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            (StatusCode::PAYLOAD_TOO_LARGE, error_code::BODY_TOO_LARGE)
+        } else {
+            (StatusCode::BAD_REQUEST, error_code::INVALID_JSON)
+        };
+        ApiFailure::new(status, code, rejection.body_text())
+    })?;
+    if body.trim_ascii().is_empty() {
+        return Ok(CheckOutRequest::default());
+    }
+    serde_json::from_slice(&body).map_err(|err| {
+        ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            error_code::INVALID_JSON,
+            format!("the check-out body is not a CheckOutRequest: {err}"),
+        )
+    })
 }
 
 /// Gregorian year of a unix-ms instant (UTC), for the birth-year bound.

@@ -79,5 +79,6 @@ pub async fn import(
         top_level: units.iter().filter(|u| u.parent.is_none()).count() as u64,
     };
     state.store.replace_units(units).await?;
+    state.unit_codes.refresh(&state.store).await?;
     Ok((StatusCode::OK, Json(imported)))
 }

@@ -66,6 +66,7 @@ impl NewCheckIn {
             venue_name: self.venue.name.clone(),
             unit_code: self.venue.unit_code.clone(),
             checked_in_at,
+            default_stay_minutes: Some(self.venue.kind.default_stay_minutes()),
         }
     }
 
@@ -198,6 +199,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn unit(&self, code: String) -> Result<Option<Unit>, StoreError>;
     /// How many units are loaded.
     async fn unit_count(&self) -> Result<u64, StoreError>;
+    /// The code of every loaded unit, in no particular order (for the in-memory check of unit
+    /// answers, `unit_codes::UnitCodes`).
+    async fn unit_codes(&self) -> Result<Vec<String>, StoreError>;
 
     /// Records the check-out of a stored check-in (the first time wins): `(checked_in_at,
     /// checked_out_at)`, or `None` for an unknown id.
@@ -285,10 +289,11 @@ fn role_from(name: &str) -> Result<Role, StoreError> {
 
 /// A check-in with its venue, for [`Storage::checkin_by_id`] and [`Storage::checkins_at`].
 const RECORD_SQL: &str = "SELECT c.id, c.venue_id, v.name, v.unit_code, c.declaration,
-       c.client_time, c.checked_in_at, c.checked_out_at
+       c.client_time, c.checked_in_at, c.checked_out_at, v.kind
 FROM checkins c JOIN venues v ON v.id = c.venue_id";
 
-/// Builds a record from its columns; the declaration is stored JSON.
+/// Builds a record from its columns; the declaration is stored JSON. The receipt is the one the
+/// client was given: its default stay comes from the venue's kind, as at check-in.
 #[allow(clippy::too_many_arguments)]
 fn record(
     id: Uuid,
@@ -299,6 +304,7 @@ fn record(
     client_time: Option<i64>,
     checked_in_at: i64,
     checked_out_at: Option<i64>,
+    venue_kind_name: &str,
 ) -> Result<CheckInRow, StoreError> {
     Ok(CheckInRow {
         receipt: CheckInReceipt {
@@ -307,6 +313,7 @@ fn record(
             venue_name,
             unit_code,
             checked_in_at,
+            default_stay_minutes: Some(venue_kind(venue_kind_name).default_stay_minutes()),
         },
         declaration: serde_json::from_str(declaration)
             .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?,

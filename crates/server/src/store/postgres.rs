@@ -77,6 +77,7 @@ fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
 
 fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
     let declaration: String = row.try_get("declaration")?;
+    let kind: String = row.try_get("kind")?;
     record(
         row.try_get("id")?,
         row.try_get("venue_id")?,
@@ -86,6 +87,7 @@ fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
         row.try_get("client_time")?,
         row.try_get("checked_in_at")?,
         row.try_get("checked_out_at")?,
+        &kind,
     )
 }
 
@@ -534,6 +536,12 @@ impl Storage for PostgresStore {
             .fetch_one(&self.pool)
             .await?;
         Ok(n as u64)
+    }
+
+    async fn unit_codes(&self) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT code FROM units")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError> {

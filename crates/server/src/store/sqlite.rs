@@ -815,6 +815,15 @@ impl Storage for SqliteStore {
         .await
     }
 
+    async fn unit_codes(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached("SELECT code FROM units")?;
+            let rows = statement.query_map([], |row| row.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
     async fn check_out(&self, id: Uuid, at: i64) -> Result<Option<(i64, i64)>, StoreError> {
         self.write(|sender| {
             job(
@@ -1006,6 +1015,7 @@ type RawRecord = (
     Option<i64>,
     i64,
     Option<i64>,
+    String,
 );
 
 fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
@@ -1018,11 +1028,22 @@ fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
         row.get(5)?,
         row.get(6)?,
         row.get(7)?,
+        row.get(8)?,
     ))
 }
 
 fn record_row(
-    (id, venue_id, venue_name, unit_code, declaration, client_time, checked_in_at, checked_out_at): RawRecord,
+    (
+        id,
+        venue_id,
+        venue_name,
+        unit_code,
+        declaration,
+        client_time,
+        checked_in_at,
+        checked_out_at,
+        kind,
+    ): RawRecord,
 ) -> Result<CheckInRow, StoreError> {
     let id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("check-in id".into()))?;
     record(
@@ -1034,5 +1055,6 @@ fn record_row(
         client_time,
         checked_in_at,
         checked_out_at,
+        &kind,
     )
 }

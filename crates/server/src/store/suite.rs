@@ -72,6 +72,10 @@ impl Drop for DropDatabase {
 }
 
 async fn venue(store: &Store, name: &str, random: u8) -> VenueRow {
+    venue_of_kind(store, name, random, VenueKind::Market).await
+}
+
+async fn venue_of_kind(store: &Store, name: &str, random: u8, kind: VenueKind) -> VenueRow {
     let venue = VenueRow {
         id: store.allocate_venue_id().await.expect("venue id"),
         short_code: ShortCode::from_random([random, 2, 3, 4, 5]),
@@ -79,7 +83,7 @@ async fn venue(store: &Store, name: &str, random: u8) -> VenueRow {
         unit_code: "01".into(),
         venue_code: format!("CODE-{name}"),
         revoked_at: None,
-        kind: VenueKind::Market,
+        kind,
         address: format!("{name}, Đại Nghĩa"),
         contact: "0912345678".into(),
     };
@@ -560,6 +564,51 @@ async fn a_check_out_is_recorded_once() {
             store.check_out(early, 7_000).await.expect("out"),
             Some((8_000, 8_000))
         );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_says_the_venue_kinds_default_stay_when_created_replayed_and_read() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let school = venue_of_kind(store, "Trường", 3, VenueKind::School).await;
+        let id = Uuid::new_v4();
+        let InsertOutcome::Created(created) = store
+            .insert_checkin(checkin(id, &school, "Nguyễn Văn A", 1_000))
+            .await
+            .expect("insert")
+        else {
+            panic!("{}: the first insert creates", subject.name);
+        };
+        assert_eq!(created.default_stay_minutes, Some(480), "{}", subject.name);
+        let replayed = store
+            .insert_checkin(checkin(id, &school, "Nguyễn Văn A", 2_000))
+            .await
+            .expect("replay");
+        assert_eq!(replayed, InsertOutcome::Replayed(created.clone()));
+        let row = store.checkin_by_id(id).await.expect("read").expect("row");
+        assert_eq!(row.receipt, created, "{}", subject.name);
+        let traced = store
+            .checkins_at(school.id, 0, 10_000, 10)
+            .await
+            .expect("trace");
+        assert_eq!(traced.len(), 1);
+        assert_eq!(traced[0].receipt, created, "{}", subject.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_loaded_unit_code_is_listed() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        assert_eq!(
+            store.unit_codes().await.expect("none yet"),
+            Vec::<String>::new()
+        );
+        load_small_tree(store).await;
+        let mut codes = store.unit_codes().await.expect("codes");
+        codes.sort();
+        assert_eq!(codes, ["01", "02", "10477", "282"], "{}", subject.name);
     }
 }
 
