@@ -12,7 +12,7 @@ use std::sync::Arc;
 use vaora_protocol::form::{Answers, DeclarationForm};
 use web_sys::HtmlElement;
 
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{Lang, Msg, Text};
 use crate::options::MountOptions;
 use crate::shell::{Screen, Shell};
 
@@ -56,14 +56,15 @@ impl Ctx {
     }
 
     /// `msg` in the current language (tracks the language signal).
-    pub fn t(&self, msg: Msg) -> &'static str {
-        t(self.lang.get(), msg)
+    pub fn t(&self, msg: impl Text) -> &'static str {
+        msg.text(self.lang.get())
     }
 
-    /// `msg` in the current language, as a reactive text for views. Every call returns the same
-    /// closure type, so the UI wasm holds one copy of the code that renders it, not one per
-    /// text (about a kilobyte each).
-    pub fn tr(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    /// `msg` in the current language, as a reactive text for views. Every call with one kind
+    /// of text ([`Msg`], [`PageMsg`](crate::i18n::PageMsg)) returns the same closure type, so
+    /// the UI wasm holds one copy of the code that renders it, not one per text (about a
+    /// kilobyte each).
+    pub fn tr<M: Text>(self, msg: M) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || self.t(msg)
     }
 

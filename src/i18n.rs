@@ -123,6 +123,7 @@ pub enum Msg {
     DoneTime,
     DoneId,
     DoneAgain,
+    MyQrButton,
 }
 
 /// The text of `msg` in `lang`.
@@ -221,6 +222,82 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         DoneTime => ("Thời gian", "Time"),
         DoneId => ("Mã check-in", "Check-in ID"),
         DoneAgain => ("Check-in địa điểm khác", "Check in somewhere else"),
+        MyQrButton => ("Mã QR của tôi", "My QR code"),
+    }
+}
+
+/// Texts only the pages loaded in chunks use (so far My QR). Apart from [`Msg`] because the
+/// shell renders any `Msg` ([`crate::shell::dom::Texts`]), which links every `Msg` string into
+/// the first-scan main module; these are linked only into the chunks that show them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageMsg {
+    MyQrTitle,
+    MyQrMissing,
+    MyQrName,
+    MyQrIdNumber,
+    MyQrBirthDate,
+    MyQrDay,
+    MyQrMonth,
+    MyQrYear,
+    MyQrShow,
+    MyQrBadDate,
+    MyQrCodeLabel,
+    MyQrBrightness,
+    MyQrEdit,
+    MyQrBack,
+}
+
+fn page_texts(msg: PageMsg) -> (&'static str, &'static str) {
+    use PageMsg::*;
+    match msg {
+        MyQrTitle => ("Mã QR cá nhân", "Personal QR code"),
+        MyQrMissing => (
+            "Bổ sung thông tin còn thiếu để tạo mã. Thông tin chỉ ở trên máy này.",
+            "Add what is missing to make your code. It stays on this device.",
+        ),
+        MyQrName => ("Họ và tên", "Full name"),
+        MyQrIdNumber => ("Số CCCD / CMND / hộ chiếu", "ID card or passport number"),
+        MyQrBirthDate => ("Ngày sinh", "Date of birth"),
+        MyQrDay => ("Ngày", "Day"),
+        MyQrMonth => ("Tháng", "Month"),
+        MyQrYear => ("Năm", "Year"),
+        MyQrShow => ("Tạo mã QR", "Show my QR code"),
+        MyQrBadDate => (
+            "Ngày này không có thật. Hãy kiểm tra lại.",
+            "This date does not exist. Check it again.",
+        ),
+        MyQrCodeLabel => (
+            "Mã QR cá nhân theo chuẩn quốc gia, để nhân viên quét",
+            "Personal QR code in the national format, for staff to scan",
+        ),
+        MyQrBrightness => (
+            "Hãy tăng độ sáng màn hình để nhân viên quét dễ hơn.",
+            "Turn up your screen brightness so staff can scan it easily.",
+        ),
+        MyQrEdit => ("Sửa thông tin", "Edit details"),
+        MyQrBack => ("Về trang đầu", "Back to start"),
+    }
+}
+
+/// A text the widget shows, in every language it speaks.
+pub trait Text: Copy + Send + Sync + 'static {
+    /// The text in `lang`.
+    fn text(self, lang: Lang) -> &'static str;
+}
+
+impl Text for Msg {
+    fn text(self, lang: Lang) -> &'static str {
+        t(lang, self)
+    }
+}
+
+impl Text for PageMsg {
+    fn text(self, lang: Lang) -> &'static str {
+        let (vi, en) = page_texts(self);
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
     }
 }
 
@@ -268,6 +345,31 @@ mod tests {
         assert_eq!(Lang::from_tag(""), None);
         for lang in [Lang::Vi, Lang::En] {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn every_page_text_is_translated() {
+        use PageMsg::*;
+        for msg in [
+            MyQrTitle,
+            MyQrMissing,
+            MyQrName,
+            MyQrIdNumber,
+            MyQrBirthDate,
+            MyQrDay,
+            MyQrMonth,
+            MyQrYear,
+            MyQrShow,
+            MyQrBadDate,
+            MyQrCodeLabel,
+            MyQrBrightness,
+            MyQrEdit,
+            MyQrBack,
+        ] {
+            let (vi, en) = (msg.text(Lang::Vi), msg.text(Lang::En));
+            assert!(!vi.is_empty() && !en.is_empty(), "{msg:?}");
+            assert_ne!(vi, en, "{msg:?}");
         }
     }
 

@@ -56,6 +56,7 @@ pub fn DonePage(receipt: CheckInReceipt) -> impl IntoView {
             <button
                 type="button"
                 class="vaora-secondary"
+                data-test="done-again"
                 on:click=move |_| ctx.go(Screen::Home { notice: None })
             >
                 {ctx.tr(Msg::DoneAgain)}

@@ -2,4 +2,5 @@
 
 pub mod declare;
 pub mod done;
+pub mod my_qr;
 pub mod venue;

@@ -1,5 +1,5 @@
-//! Start screen: what the camera is for, the Scan button, and the ways in without a live
-//! camera (a photo of the poster, or the short code typed by hand).
+//! Start screen: what the camera is for, the Scan button, the ways in without a live
+//! camera (a photo of the poster, or the short code typed by hand), and the way to My QR.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -106,9 +106,17 @@ pub(super) fn show(shell: &Shell, notice: Option<Msg>) {
                 ),
         )
         .child(el("div").attr("data-slot", "problem"));
+    // The personal code is drawn by the `myqr` chunk; here only the button.
+    let my_qr = el("button")
+        .attr("type", "button")
+        .class("vaora-secondary")
+        .test("my-qr")
+        .action("my-qr")
+        .text(texts, Msg::MyQrButton);
     let page = shell.page();
     let _ = page.append_child(&intro.0);
     let _ = page.append_child(&other_ways.0);
+    let _ = page.append_child(&my_qr.0);
 }
 
 /// The home screen's problem slot, if the home screen is showing.
