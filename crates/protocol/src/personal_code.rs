@@ -24,8 +24,10 @@ use crate::form::{is_id_number, Answer, Answers};
 const V11_FIELDS: usize = 6;
 /// Fields a v1.1 code needs at least: QID and EXT may be left off when empty.
 const V11_REQUIRED_FIELDS: usize = 4;
-/// Shown instead of the hidden part of an ID number or birth date.
-const MASK: &str = "••";
+/// Shown instead of the first six characters of an ID number.
+const MASKED_ID_PREFIX: &str = "••••••";
+/// Shown instead of the birth day and month.
+const MASKED_DAY_MONTH: &str = "••/••";
 
 /// Who declared the person a code is for (`LoaiDinhDanh`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -235,9 +237,9 @@ impl PersonalCode {
     pub fn masked(&self) -> MaskedCode {
         let rest: String = self.id_number.chars().skip(6).collect();
         MaskedCode {
-            id_number: format!("{MASK}{MASK}{MASK}{rest}"),
+            id_number: format!("{MASKED_ID_PREFIX}{rest}"),
             name: self.name.clone(),
-            birth_date: format!("{MASK}/{MASK}/{}", self.birth_date.year()),
+            birth_date: format!("{MASKED_DAY_MONTH}/{}", self.birth_date.year()),
         }
     }
 
