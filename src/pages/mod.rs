@@ -2,5 +2,6 @@
 
 pub mod declare;
 pub mod done;
+pub mod my_qr;
 pub mod venue;
 pub mod visits;

@@ -1,5 +1,5 @@
-//! Start screen: what the camera is for, the Scan button, and the ways in without a live
-//! camera (a photo of the poster, or the short code typed by hand).
+//! Start screen: what the camera is for, the Scan button, the ways in without a live
+//! camera (a photo of the poster, or the short code typed by hand), and the way to My QR.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -106,15 +106,26 @@ pub(super) fn show(shell: &Shell, notice: Option<Msg>) {
                 ),
         )
         .child(el("div").attr("data-slot", "problem"));
-    // What this device keeps for the visitor.
-    let mine = el("nav").class("vaora-card vaora-mine").child(
-        el("button")
-            .attr("type", "button")
-            .class("vaora-secondary")
-            .test("my-visits")
-            .action("visits")
-            .text(texts, Msg::MyVisits),
-    );
+    // What this device keeps for the visitor: visits, and the personal code (drawn by the
+    // `myqr` chunk; here only the buttons).
+    let mine = el("nav")
+        .class("vaora-card vaora-mine")
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("vaora-secondary")
+                .test("my-visits")
+                .action("visits")
+                .text(texts, Msg::MyVisits),
+        )
+        .child(
+            el("button")
+                .attr("type", "button")
+                .class("vaora-secondary")
+                .test("my-qr")
+                .action("my-qr")
+                .text(texts, Msg::MyQrButton),
+        );
     texts.attribute(&mine.0, "aria-label", Msg::MineLabel);
     let page = shell.page();
     let _ = page.append_child(&intro.0);

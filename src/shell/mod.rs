@@ -1,6 +1,6 @@
 //! The widget's frame, drawn straight with web-sys so that the first scan loads no UI
 //! framework: the header with the language switch, the live region, the home and scan screens
-//! and the crash notice. The later screens (venue, declaration, receipt) and the camera
+//! and the crash notice. The later screens (venue, declaration, receipt, My QR) and the camera
 //! controls are Leptos views from chunks, mounted into the shell's page area ([`crate::guest`]).
 //!
 //! Clicks, changes and submits are handled by one listener per event type on the widget's root,
@@ -26,7 +26,7 @@ use crate::decoder::{CrashReport, Decoder};
 use crate::i18n::{Lang, Msg};
 use crate::lazy::{self, ChunkUnavailable};
 use crate::options::MountOptions;
-use crate::pages::{declare, done, venue as venue_page, visits};
+use crate::pages::{declare, done, my_qr, venue as venue_page, visits};
 use crate::venue::{check_lazily, VenueCheck};
 use crate::{feedback, prefs};
 use dom::{el, El, Listener, Texts};
@@ -47,6 +47,8 @@ pub enum Screen {
     Done(Vec<Uuid>),
     /// "My visits": the visits on this device, check-out, and "Delete my data".
     Visits,
+    /// The visitor's personal QR code (national v1.1), for venue staff to scan.
+    MyQr,
 }
 
 /// Hears of a change of language.
@@ -206,6 +208,7 @@ impl Shell {
             }
             ("click", "scan") => self.go(Screen::Scanning),
             ("click", "visits") => self.go(Screen::Visits),
+            ("click", "my-qr") => self.go(Screen::MyQr),
             ("click", "stop") => self.go(Screen::Home { notice: None }),
             ("click", "crash-dismiss") => self.dismiss_crash(),
             ("change", "feedback") => {
@@ -329,6 +332,7 @@ impl Shell {
             Screen::Declare(_) => declare::declare_page_chunk().await,
             Screen::Done(_) => done::done_page_chunk().await,
             Screen::Visits => visits::visits_page_chunk().await,
+            Screen::MyQr => my_qr::my_qr_page_chunk().await,
             Screen::Home { .. } | Screen::Scanning => Ok(()),
         };
         if self.nav.get() != nav {
@@ -347,6 +351,7 @@ impl Shell {
             }
             Screen::Done(checkins) => lazy::loaded(done::done_page(self.clone(), page, checkins)),
             Screen::Visits => lazy::loaded(visits::visits_page(self.clone(), page)),
+            Screen::MyQr => lazy::loaded(my_qr::my_qr_page(self.clone(), page)),
             Screen::Home { .. } | Screen::Scanning => return,
         };
         match mounted {

@@ -99,6 +99,13 @@ export function testkit(...args) {
   execFileSync(required('VAORA_TESTKIT_BIN'), args, { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** The texts of the codes in an image, read by our own decoder (`vaora-testkit decode`). */
+export function decodeImage(file) {
+  const out = execFileSync(required('VAORA_TESTKIT_BIN'), ['decode', file],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.split('\n').filter((line) => line !== '');
+}
+
 /**
  * Launches Chromium. `clip`: a Y4M file played as the camera; `grantCamera: false` leaves out
  * the fake-UI flag so getUserMedia is refused (NotAllowedError).
@@ -140,11 +147,13 @@ export async function scanVenue(page, url) {
 
 /**
  * Fills the declaration (the server's reference form, drawn from data) with valid answers
- * (overridable) and submits it. The unit is picked with the province and ward selects.
+ * (overridable; `idNumber` fills the optional ID number) and submits it. The unit is picked
+ * with the province and ward selects.
  */
 export async function declareAndSubmit(page, answers = {}) {
   const a = { name: 'Nguyễn Thị Ánh', phone: '0912 345 678', year: '1990', ...answers };
   await byTest(page, 'q-full_name').fill(a.name);
+  if (a.idNumber) await byTest(page, 'q-id_number').fill(a.idNumber);
   await byTest(page, 'q-birth_year').fill(a.year);
   await byTest(page, 'q-gender-female').check();
   await byTest(page, 'q-nationality').fill('Việt Nam');

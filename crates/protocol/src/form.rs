@@ -545,7 +545,7 @@ fn check_text(text: &str, max_chars: u16, format: TextFormat) -> Result<Option<S
     }
 }
 
-fn is_id_number(text: &str) -> bool {
+pub(crate) fn is_id_number(text: &str) -> bool {
     let digits = text.bytes().all(|b| b.is_ascii_digit());
     let passport = text.len() >= 8
         && text.len() <= 9

@@ -4,8 +4,9 @@
 //! the signed venue code inside a poster's QR ([`venue_code`]), the short code
 //! printed under it for typing by hand ([`short_code`]), the health
 //! declaration and its validation rules ([`declaration`]), the declaration
-//! form as versioned data ([`form`]), and the JSON bodies of the check-in API
-//! ([`api`]).
+//! form as versioned data ([`form`]), the JSON bodies of the check-in API
+//! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
+//! ([`personal_code`]: national v1.1 and the chip ID card's QR).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -14,12 +15,14 @@
 pub mod api;
 pub mod declaration;
 pub mod form;
+pub mod personal_code;
 pub mod short_code;
 pub mod venue_code;
 
 pub use api::{ApiError, CheckInReceipt, CheckInRequest, ClientConfig, VenueLookup};
 pub use declaration::{Declaration, Problem};
 pub use form::{Answer, AnswerError, Answers, DeclarationForm};
+pub use personal_code::{parse_personal, CccdCode, PersonalCode, PersonalCodeError};
 pub use short_code::{ShortCode, ShortCodeError};
 #[cfg(feature = "sign")]
 pub use venue_code::VenueSigner;

@@ -16,6 +16,7 @@ usage:
                      --out FILE.png
   vaora-testkit png  --text TEXT [--size PX] [--invert] [--encoding E] --out FILE.png|FILE.jpg
   vaora-testkit blank --width W --height H [--frames N] [--fps F] --out FILE.y4m
+  vaora-testkit decode FILE.png|FILE.jpg
 
   clip   camera clip of a QR code (light grey background, slight per-frame jitter);
          with --degrade, a hand-held view of a poster on a wall instead (the code
@@ -34,6 +35,9 @@ usage:
          PNG; without --text the poster has no code
   png    still photo of a QR code; PNG or JPEG chosen by the --out extension
   blank  camera clip with no code (grey noise)
+  decode reads the codes in a photo or screenshot with the widget's own pipeline
+         (vaora-scan's photo path) and prints each one's text on its own line;
+         fails if there is none
 
   --encoding  how the text is stored: utf-8 (default; no ECI, as most encoders do),
               shift-jis (Shift_JIS bytes, Kanji mode for double-byte characters, no
@@ -53,6 +57,8 @@ pub enum Command {
     Photo(PhotoOpts),
     Blank(BlankOpts),
     Frame(FrameOpts),
+    /// Decode the codes in this image file.
+    Decode(PathBuf),
 }
 
 /// Options of `clip`.
@@ -270,6 +276,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                 out,
             }))
         }
+        "decode" => match rest.as_slice() {
+            [file] if !file.starts_with("--") => Ok(Command::Decode(PathBuf::from(file))),
+            _ => Err(UsageError("decode takes one image file".into())),
+        },
         other => Err(UsageError(format!("unknown subcommand `{other}`"))),
     }
 }
@@ -467,6 +477,14 @@ mod tests {
     }
 
     #[test]
+    fn decode_takes_one_file() {
+        assert_eq!(
+            parse_str("decode shot.png"),
+            Ok(Command::Decode("shot.png".into()))
+        );
+    }
+
+    #[test]
     fn bad_usage_is_rejected() {
         for line in [
             "",
@@ -485,6 +503,9 @@ mod tests {
             "clip --text hi --degrade far --also ho --width 640 --height 480 --out a.y4m",
             "frame --width 640 --height 480 --out f.jpg",
             "frame --width 640 --out f.png",
+            "decode",
+            "decode a.png b.png",
+            "decode --out a.png",
         ] {
             assert!(parse_str(line).is_err(), "accepted `{line}`");
         }

@@ -1,9 +1,11 @@
 //! `vaora-testkit`: makes fake camera clips (Y4M, for Chromium's
 //! `--use-file-for-fake-video-capture`) and photos of QR codes for the
-//! end-to-end tests. Run without arguments for usage.
+//! end-to-end tests, and reads codes back from screenshots with the widget's own
+//! decoder. Run without arguments for usage.
 
 mod args;
 mod clip;
+mod decode;
 mod degrade;
 mod noise;
 mod photo;
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Blank(opts) => clip::write_blank_clip(&opts),
         Command::Photo(opts) => photo::write_photo(&opts),
         Command::Frame(opts) => scene::write_frame(&opts),
+        Command::Decode(file) => decode::print_codes(&file),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
