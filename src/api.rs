@@ -125,18 +125,6 @@ pub async fn post_queued(
     let headers = web_sys::Headers::new().ok()?;
     headers.set("content-type", "application/json").ok()?;
     init.set_headers(&headers);
-    let abort = wasm_bindgen::closure::Closure::once(move || {
-        if let Some(abort) = crate::js::method(&controller, "abort") {
-            let _ = abort.call0(&controller);
-        }
-    });
-    // Dropped after the timer is cleared, so nothing leaks per request.
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            abort.as_ref().unchecked_ref(),
-            i32::try_from(timeout_ms).unwrap_or(i32::MAX),
-        )
-        .ok();
     let url = format!("{}{path}", endpoint.trim_end_matches('/'));
     let answer = async {
         let response: Response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
@@ -149,13 +137,14 @@ pub async fn post_queued(
             status: response.status(),
             body: text.as_string().unwrap_or_default(),
         })
+    };
+    // No timer callback of our own: a race with a promise, so nothing can fire after the
+    // request is settled.
+    let answer = crate::js::within(i32::try_from(timeout_ms).unwrap_or(i32::MAX), answer).await;
+    if answer.is_none() {
+        let _ = crate::js::call(&controller, "abort", &[]);
     }
-    .await;
-    if let Some(timer) = timer {
-        window.clear_timeout_with_handle(timer);
-    }
-    drop(abort);
-    answer
+    answer.flatten()
 }
 
 /// `GET /v1/declaration-form/{version}`: a form version answered before (immutable).

@@ -55,3 +55,22 @@ pub async fn sleep(ms: i32) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
 }
+
+/// `future`'s output if it completes within `ms` milliseconds, else `None` (it is dropped).
+pub async fn within<T>(ms: i32, future: impl std::future::Future<Output = T>) -> Option<T> {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::Poll;
+    let mut future = pin!(future);
+    let mut timer = pin!(sleep(ms));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(output) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}

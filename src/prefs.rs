@@ -65,10 +65,18 @@ pub fn device_hint() -> bool {
     pending_hint() > 0 || read(OPEN_VISITS).as_deref() == Some("1")
 }
 
-/// Remembers the pending count and whether a visit is open.
+/// Remembers the pending count and whether a visit is open (nothing at all when neither).
 pub fn set_device_hint(pending: usize, open_visits: bool) {
-    write(PENDING, &pending.to_string());
-    write(OPEN_VISITS, if open_visits { "1" } else { "0" });
+    let Some(storage) = storage() else {
+        return;
+    };
+    if pending == 0 && !open_visits {
+        let _ = storage.remove_item(PENDING);
+        let _ = storage.remove_item(OPEN_VISITS);
+        return;
+    }
+    let _ = storage.set_item(PENDING, &pending.to_string());
+    let _ = storage.set_item(OPEN_VISITS, if open_visits { "1" } else { "0" });
 }
 
 /// Forgets everything remembered here ("Delete my data").

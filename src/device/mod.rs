@@ -78,7 +78,8 @@ thread_local! {
 #[wasm_split(device, fallible)]
 pub fn resume(shell: Rc<Shell>) -> Result<(), ChunkUnavailable> {
     let timeout = shell.options().request_timeout_ms;
-    leptos::task::spawn_local(async move {
+    // Not Leptos' executor: nothing of Leptos may be running yet.
+    wasm_bindgen_futures::spawn_local(async move {
         let device = Device::get(timeout).await;
         device.watch_pending(&shell);
     });

@@ -194,33 +194,8 @@ impl Device {
     fn sleeper(&self, ms: i64) -> impl std::future::Future<Output = ()> {
         let (tx, kicked) = oneshot::channel::<()>();
         self.wake.replace(Some(tx));
-        // A timer left running after a kick only resolves a promise nobody awaits.
-        let timed_out =
-            wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut |resolve, _| {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        &resolve,
-                        i32::try_from(ms).unwrap_or(i32::MAX),
-                    );
-                }
-            }));
-        first_of(kicked, timed_out)
-    }
-}
-
-/// Completes when either future does.
-async fn first_of(kicked: oneshot::Receiver<()>, timed_out: wasm_bindgen_futures::JsFuture) {
-    use std::future::Future;
-    use std::pin::pin;
-    use std::task::Poll;
-    let mut kicked = pin!(kicked);
-    let mut timed_out = pin!(timed_out);
-    std::future::poll_fn(|cx| {
-        if kicked.as_mut().poll(cx).is_ready() || timed_out.as_mut().poll(cx).is_ready() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
+        async move {
+            let _ = crate::js::within(i32::try_from(ms).unwrap_or(i32::MAX), kicked).await;
         }
-    })
-    .await
+    }
 }

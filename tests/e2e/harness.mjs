@@ -87,6 +87,32 @@ export async function startServer(dir) {
       });
       return { status: response.status, body: await response.json() };
     },
+    /** Registers another venue (kind: a shop, 30 minutes' stay); its poster URL and id. */
+    async registerVenue(name) {
+      const response = await fetch(`${url}/v1/venues`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, unit_code: '00004', kind: 'shop', address: '1 Hàng Bạc' }),
+      });
+      assert.equal(response.status, 201, `registering ${name}`);
+      const venue = await response.json();
+      return { posterUrl: venue.poster_url, venueId: venue.venue_id };
+    },
+    /** The id of the venue with this short code. */
+    async venueId(code = shortCode) {
+      const response = await fetch(`${url}/v1/venues/${code}`);
+      return (await response.json()).venue_id;
+    },
+    /** Every check-in the server stores at `venueId` (over the last and next day). */
+    async checkinsAt(venueId) {
+      const now = Date.now();
+      const query = `venue_id=${venueId}&from=${now - 86_400_000}&to=${now + 86_400_000}&purpose=end-to-end%20test`;
+      const response = await fetch(`${url}/v1/trace?${query}`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      assert.equal(response.status, 200, 'trace answers');
+      return (await response.json()).checkins;
+    },
     stop() {
       child.removeAllListeners('exit');
       child.kill('SIGTERM');
@@ -110,7 +136,7 @@ export function decodeImage(file) {
  * Launches Chromium. `clip`: a Y4M file played as the camera; `grantCamera: false` leaves out
  * the fake-UI flag so getUserMedia is refused (NotAllowedError).
  */
-export async function launch({ clip, grantCamera = true } = {}) {
+export async function launch({ clip, grantCamera = true, context = {} } = {}) {
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -119,7 +145,7 @@ export async function launch({ clip, grantCamera = true } = {}) {
   if (grantCamera) args.push('--use-fake-ui-for-media-stream');
   if (clip) args.push(`--use-file-for-fake-video-capture=${clip}`);
   const browser = await chromium.launch({ executablePath: required('VAORA_CHROMIUM'), headless: true, args });
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 }, ...context });
   const errors = [];
   page.on('pageerror', (err) => { errors.push(err); console.error('[page error]', err.message); });
   page.on('console', (msg) => {
@@ -169,10 +195,15 @@ export async function declareAndSubmit(page, answers = {}) {
   await byTest(page, 'submit').click();
 }
 
-/** The check-in id shown on the confirmation screen. */
+/**
+ * The check-in id shown on the confirmation screen, once the confirmation says the server has
+ * it (the check-in is stored on the device first, then delivered by the outbox).
+ */
 export async function confirmedId(page) {
   await byTest(page, 'done').waitFor({ timeout: 15_000 });
-  return (await byTest(page, 'done-id').textContent()).trim();
+  const delivered = page.locator('[data-test="done-visit"][data-delivery="delivered"]').first();
+  await delivered.waitFor({ timeout: 15_000 });
+  return (await delivered.locator('[data-test="done-id"]').textContent()).trim();
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
