@@ -37,7 +37,7 @@ if (!(runs > 0)) {
   process.exit(2);
 }
 
-/** Records, in page time, navigation start's fetch, the camera going live and the venue screen. */
+/** Records, in page time (from navigation start), the camera going live and the venue screen. */
 function recordMilestones() {
   const marks = { live: null, venue: null, genuine: null };
   window.__firstScan = marks;
@@ -74,6 +74,7 @@ async function watchNetwork(page) {
       if (accept) accepted.add(accept[1]);
     });
     on('Network.responseReceived', (e) => {
+      if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.response.url, start: e.timestamp });
       const encoding = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding');
       encodings.set(e.response.url, encoding ? encoding[1] : 'identity');
     });
@@ -145,12 +146,15 @@ async function oneRun(clip, url) {
     if (!document) throw new Error('the document\'s request was not seen');
     const liveAt = document.start + (marks.live - fetchStart) / 1000;
     const beforeLive = network.finished.filter((f) => f.at <= liveAt);
+    const venueAt = document.start + (marks.venue - fetchStart) / 1000;
+    const beforeVenue = network.finished.filter((f) => f.at <= venueAt);
     const sinceStart = (at) => (at - document.start) * 1000 + fetchStart;
     return {
       all: network.finished.map((f) => ({ ...f, startMs: sinceStart(f.start), endMs: sinceStart(f.at) })),
       liveMs: marks.live,
       venueMs: marks.venue,
       bytes: beforeLive.reduce((sum, f) => sum + f.bytes, 0),
+      venueBytes: beforeVenue.reduce((sum, f) => sum + f.bytes, 0),
       files: beforeLive,
       encodings: network.encodings,
       accepted: network.accepted,
@@ -180,12 +184,13 @@ try {
     `${NETWORK.uploadThroughput * 8 / 1e3} kbps up, ${NETWORK.latency} ms RTT` +
     `${opts['no-service-worker'] ? ', service worker blocked' : ''}`);
   console.log('times from navigation start; bytes on the wire (headers + compressed bodies) up to camera live\n');
-  console.log(`${'run'.padEnd(4)} ${'camera live ms'.padStart(14)} ${'venue ms'.padStart(9)} ${'KB to live'.padStart(11)}`);
+  console.log(`${'run'.padEnd(4)} ${'camera live ms'.padStart(14)} ${'venue ms'.padStart(9)} ${'KB to live'.padStart(11)} ` +
+    `${'KB to venue'.padStart(12)}`);
   for (let run = 1; run <= runs; run++) {
     const result = await oneRun(clip, server.url);
     results.push(result);
     console.log(`${String(run).padEnd(4)} ${String(Math.round(result.liveMs)).padStart(14)} ` +
-      `${String(Math.round(result.venueMs)).padStart(9)} ${kb(result.bytes).padStart(11)}`);
+      `${String(Math.round(result.venueMs)).padStart(9)} ${kb(result.bytes).padStart(11)} ${kb(result.venueBytes).padStart(12)}`);
   }
 } finally {
   server.stop();
@@ -195,8 +200,9 @@ try {
 const live = median(results.map((r) => r.liveMs));
 const venue = median(results.map((r) => r.venueMs));
 const bytes = median(results.map((r) => r.bytes));
+const venueBytes = median(results.map((r) => r.venueBytes));
 console.log(`\nmedian: camera live ${Math.round(live)} ms (target ≤ ${TARGET_MS}), first venue ${Math.round(venue)} ms, ` +
-  `${kb(bytes)} KB to camera live (target ≤ ${kb(TARGET_BYTES)})`);
+  `${kb(bytes)} KB to camera live (target ≤ ${kb(TARGET_BYTES)}), ${kb(venueBytes)} KB to the first venue`);
 const last = results[results.length - 1];
 console.log(`\nAccept-Encoding sent: ${[...last.accepted].join(' | ') || '(not seen)'}`);
 for (const note of workerNotes) console.log(`worker target refused ${note}`);
