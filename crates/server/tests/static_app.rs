@@ -41,7 +41,7 @@ async fn get(app: &Router, path: &str, accept_encoding: &str) -> (StatusCode, He
     (parts.status, parts.headers, bytes)
 }
 
-fn header_of<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn header_of(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
