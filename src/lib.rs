@@ -2,7 +2,8 @@
 //! offline, declare, and check in against any server that speaks the protocol.
 //!
 //! JavaScript API: `mount(element, options)` renders into any element and returns a handle
-//! whose `unmount()` removes it and releases the camera and the decoder worker.
+//! whose `unmount()` removes it and releases the camera and the decoder worker. When a venue is
+//! on screen the element receives a bubbling `vaora:venue` event (the first scan is over).
 
 pub mod api;
 pub mod camera;

@@ -21,11 +21,21 @@ pub fn venue_page(
     parent: HtmlElement,
     check: VenueCheck,
 ) -> Result<Box<dyn Any>, ChunkUnavailable> {
-    Ok(guest::mount(
-        &shell,
-        parent,
-        move || view! { <VenuePage check=check/> },
-    ))
+    let mounted = guest::mount(&shell, parent.clone(), move || {
+        view! { <VenuePage check=check/> }
+    });
+    announce_venue(&parent);
+    Ok(mounted)
+}
+
+/// Tells the embedding page that a venue is on screen (`vaora:venue`, bubbling): the first scan
+/// is over, so the citizen page may now load what it keeps for offline use without slowing it.
+fn announce_venue(parent: &HtmlElement) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    if let Ok(event) = web_sys::Event::new_with_event_init_dict("vaora:venue", &init) {
+        let _ = parent.dispatch_event(&event);
+    }
 }
 
 /// Shows the verified venue with a way forward, or the refusal with its reason.

@@ -44,7 +44,8 @@ const env = serverPerFile();
 test('a decoder that traps is replaced and the page keeps working', async () => {
   const good = join(env.dir, 'poster.png');
   testkit('png', '--text', env.server.posterUrl, '--size', '900', '--out', good);
-  const { browser, page, errors } = await launch();
+  // The offline worker would answer the second request from its cache, unseen by the route.
+  const { browser, page, errors } = await launch({ serviceWorkers: 'block' });
   let served = 0;
   await page.route('**/photo-worker.js', (route) => {
     served += 1;
@@ -72,7 +73,7 @@ test('the camera frame a decoder trapped on can be saved, and is that frame', as
   const clip = join(env.dir, 'crash.y4m');
   testkit('clip', '--text', env.server.posterUrl, '--width', '640', '--height', '480',
     '--frames', '10', '--out', clip);
-  const { browser, page, errors } = await launch({ clip });
+  const { browser, page, errors } = await launch({ clip, serviceWorkers: 'block' });
   let trapping = true;
   let served = 0;
   await page.route('**/scan-worker.js', (route) => {

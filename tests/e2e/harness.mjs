@@ -41,8 +41,11 @@ export function serverPerFile() {
   return env;
 }
 
-/** Starts vaora-server with a new database and the demo venue; resolves once it listens. */
-export async function startServer(dir) {
+/**
+ * Starts vaora-server with a new database and the demo venue, serving the app from `pkg`;
+ * resolves once it listens.
+ */
+export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
   const adminToken = randomBytes(16).toString('hex');
   // A few real units (two provinces, three wards) for the declaration's unit picker.
   const units = join(dir, 'units.csv');
@@ -57,7 +60,7 @@ export async function startServer(dir) {
   const child = spawn(required('VAORA_SERVER_BIN'), [
     '--addr', '127.0.0.1:0',
     '--db', join(dir, 'vaora.sqlite'),
-    '--static', required('VAORA_PKG'),
+    '--static', pkg,
     '--units', units,
     '--seed-demo',
   ], { env: { ...process.env, VAORA_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -134,9 +137,11 @@ export function decodeImage(file) {
 
 /**
  * Launches Chromium. `clip`: a Y4M file played as the camera; `grantCamera: false` leaves out
- * the fake-UI flag so getUserMedia is refused (NotAllowedError).
+ * the fake-UI flag so getUserMedia is refused (NotAllowedError); `serviceWorkers: 'block'`
+ * keeps the offline worker out, for tests whose `page.route` must see every request (requests a
+ * service worker answers never reach it). `context` can open more pages sharing the worker.
  */
-export async function launch({ clip, grantCamera = true, context = {} } = {}) {
+export async function launch({ clip, grantCamera = true, serviceWorkers = 'allow' } = {}) {
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -145,14 +150,20 @@ export async function launch({ clip, grantCamera = true, context = {} } = {}) {
   if (grantCamera) args.push('--use-fake-ui-for-media-stream');
   if (clip) args.push(`--use-file-for-fake-video-capture=${clip}`);
   const browser = await chromium.launch({ executablePath: required('VAORA_CHROMIUM'), headless: true, args });
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 }, ...context });
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, serviceWorkers });
+  const page = await context.newPage();
   const errors = [];
+  watchErrors(page, errors);
+  return { browser, context, page, errors };
+}
+
+/** Collects the page's uncaught errors and console errors into `errors`. */
+export function watchErrors(page, errors) {
   page.on('pageerror', (err) => { errors.push(err); console.error('[page error]', err.message); });
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(new Error(msg.text()));
     if (msg.type() === 'warning' && msg.text().startsWith('Vaora:')) console.error('[page warning]', msg.text());
   });
-  return { browser, page, errors };
 }
 
 /** The element with `data-test=name`. */

@@ -1,6 +1,7 @@
 //! The wasm build: cargo → (UI only) wasm-split at its `#[lazy]` functions → wasm-bindgen
 //! (library, pinned to Cargo.lock) → wasm-opt (release) → `pkg/` with the static shell from
-//! `www/` and a package.json.
+//! `www/`, the icons, the service worker stamped with the build (`offline`), a package.json, and
+//! in release brotli/gzip copies for the server (`precompress`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{root, sizes, tools};
+use crate::{icons, offline, precompress, root, sizes, tools};
 
 /// Debug builds for quick iteration, release builds for what ships and what the tests run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -100,9 +101,15 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
         }
     }
     copy_dir(&root.join("www"), &pkg)?;
+    icons::write(&pkg)?;
     write_package_json(&pkg)?;
     if profile == Profile::Release {
         minify_js(&root, &pkg)?;
+    }
+    // After minifying: the build's id hashes the files as served.
+    offline::stamp_service_worker(&pkg)?;
+    if profile == Profile::Release {
+        precompress::precompress(&pkg)?;
         let chunk_names: Vec<String> = chunks
             .iter()
             .filter_map(|chunk| chunk.file_name())

@@ -10,16 +10,21 @@
 //! - `bench-decode`  corpus decode rate: Vaora vs rqrr vs zxing-cpp
 //! - `bench-browser`  per-frame decode time in Chromium: Vaora vs zxing-wasm
 //! - `bench-first-decode`  time to first decode through the fake camera, per degradation
+//! - `bench-first-scan`  app link → camera live → first venue on a throttled 3G-like network
 //! - `bench-server`  check-ins per second and latency of the reference server, SQLite and PostgreSQL
 
 mod bench_browser;
 mod bench_decode;
 mod bench_first_decode;
+mod bench_first_scan;
 mod bench_server;
 mod bench_size;
 mod build;
 mod conformance;
+mod icons;
+mod offline;
 mod postgres;
+mod precompress;
 mod run;
 mod sizes;
 mod test;
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
         Some("bench-browser") => bench_browser::bench_browser(&args[1..]),
         Some("bench-first-decode") => bench_first_decode::bench_first_decode(&args[1..]),
+        Some("bench-first-scan") => bench_first_scan::bench_first_scan(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -80,7 +86,11 @@ const USAGE: &str = "usage: cargo xtask <command>
                                  time from camera live to the venue screen through the fake
                                  camera, per degraded clip (CLIPS: comma-separated, each none
                                  or degradations joined by +: perspective, motion-blur,
-                                 defocus, noise, low-light, glare, far, inverted)";
+                                 defocus, noise, low-light, glare, far, inverted)
+  bench-first-scan [--runs N] [--no-service-worker]
+                                 the app link on a throttled network (1.6 Mbps down, 750
+                                 kbps up, 150 ms RTT, no cache, fresh profile): ms to camera
+                                 live and to the first venue, KB on the wire to camera live";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {

@@ -9,7 +9,6 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use vaora_protocol::venue_code::VenueSigner;
 
 use crate::forms::Forms;
@@ -94,8 +93,8 @@ pub fn now_ms() -> i64 {
 }
 
 /// Builds the whole application: the `/v1` API, `/config.json`, and the static app from
-/// `static_dir` (any path that is not a file falls back to `index.html`, so `/c#…` poster URLs
-/// open the app).
+/// `static_dir` ([`crate::static_app`]: any path that is not a file falls back to `index.html`,
+/// so `/c#…` poster URLs open the app).
 pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/health", get(routes::health))
@@ -170,8 +169,7 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         app = app.layer(cors(&state.cors_origins));
     }
     if let Some(dir) = static_dir {
-        let index = dir.join("index.html");
-        app = app.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
+        app = app.merge(crate::static_app::routes(&dir));
     }
     crate::security::with_security_headers(app.with_state(state))
 }

@@ -15,6 +15,7 @@ pub mod retention;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod static_app;
 pub mod store;
 pub mod trust;
 pub mod unit_codes;

@@ -287,6 +287,8 @@ async fn responses_carry_a_strict_content_security_policy() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     assert!(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"));
+    // The offline shell: the service worker and the web app manifest from this origin only.
+    assert!(csp.contains("worker-src 'self'") && csp.contains("manifest-src 'self'"));
     let bytes = response
         .into_body()
         .collect()
