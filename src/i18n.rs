@@ -1,8 +1,6 @@
 //! The one translation layer: every user-visible string is a [`Msg`], rendered per [`Lang`].
 //! Vietnamese is the default; English is switchable and remembered on the device.
 
-use vaora_protocol::venue_code::VenueCodeError;
-
 /// Languages the widget speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -52,14 +50,9 @@ pub enum Msg {
     ScanningHint,
     CameraStarting,
     PhotoButton,
-    PhotoDecoding,
-    PhotoNoCode,
-    PhotoUnreadable,
     ShortCodeLabel,
     ShortCodeHint,
     ShortCodeButton,
-    ShortCodeInvalid,
-    ShortCodeUnknown,
     OtherWays,
     ErrPermissionDenied,
     ErrNoCamera,
@@ -71,20 +64,10 @@ pub enum Msg {
     Torch,
     FeedbackToggle,
     DecoderRestarted,
-    CrashReportText,
-    CrashReportSave,
-    CrashReportDismiss,
     ScanFoundVenue,
     ScanNotVaora,
     ForeignCodeSays,
     ForeignCodeNotText,
-    CodeNotVaora,
-    CodeUnsupportedVersion,
-    CodeDamaged,
-    CodeUnknownKey,
-    CodeBadSignature,
-    CodeExpired,
-    CodeNotYetValid,
     ErrNetwork,
     ErrServer,
     DoneTitle,
@@ -97,12 +80,21 @@ pub enum Msg {
 }
 
 mod later;
-pub use later::{problem, Later};
+pub use later::{problem, venue_code_error, Later};
 
 /// A message that has a Vietnamese and an English text.
 pub trait Translate: Copy {
     /// `(vi, en)`.
     fn texts(self) -> (&'static str, &'static str);
+}
+
+/// A text already looked up, `(vi, en)`: lets code mix messages of both tables.
+pub type Said = (&'static str, &'static str);
+
+impl Translate for Said {
+    fn texts(self) -> Said {
+        self
+    }
 }
 
 impl Translate for Msg {
@@ -132,14 +124,9 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ScanningHint => ("Đưa mã QR vào giữa khung hình.", "Hold the QR code inside the frame."),
         CameraStarting => ("Đang mở camera…", "Starting the camera…"),
         PhotoButton => ("Quét từ ảnh", "Scan from a photo"),
-        PhotoDecoding => ("Đang đọc ảnh…", "Reading the photo…"),
-        PhotoNoCode => ("Không tìm thấy mã QR trong ảnh. Hãy chụp lại gần hơn và rõ hơn.", "No QR code found in the photo. Try again closer and sharper."),
-        PhotoUnreadable => ("Không mở được ảnh này. Hãy chọn ảnh JPEG hoặc PNG.", "This image cannot be opened. Choose a JPEG or PNG photo."),
         ShortCodeLabel => ("Mã địa điểm (in dưới mã QR)", "Venue code (printed under the QR)"),
         ShortCodeHint => ("Ví dụ: K7Q2-M9XD", "For example: K7Q2-M9XD"),
         ShortCodeButton => ("Tìm địa điểm", "Find venue"),
-        ShortCodeInvalid => ("Mã gồm 8 chữ và số, ví dụ K7Q2-M9XD.", "The code has 8 letters and digits, e.g. K7Q2-M9XD."),
-        ShortCodeUnknown => ("Không có địa điểm nào với mã này.", "No venue has this code."),
         OtherWays => ("Cách khác", "Other ways"),
         ErrPermissionDenied => ("Bạn chưa cho phép dùng camera. Hãy cho phép trong cài đặt trình duyệt, hoặc quét từ ảnh / nhập mã bên dưới.", "Camera access was not allowed. Allow it in your browser settings, or scan from a photo / type the code below."),
         ErrNoCamera => ("Không tìm thấy camera trên thiết bị này. Hãy quét từ ảnh hoặc nhập mã.", "No camera was found on this device. Scan from a photo or type the code."),
@@ -151,23 +138,10 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         Torch => ("Đèn", "Torch"),
         FeedbackToggle => ("Âm báo và rung khi đọc được mã", "Beep and vibrate when a code is read"),
         DecoderRestarted => ("Bộ đọc mã gặp lỗi và đã được khởi động lại.", "The code reader failed and was restarted."),
-        CrashReportText => (
-            "Bạn có thể lưu lại ảnh đã làm bộ đọc mã gặp lỗi để gửi kèm khi báo lỗi. Ảnh chỉ được lưu trên máy của bạn, không được gửi đi đâu.",
-            "You can save the image the code reader failed on, to attach to a bug report. It is only saved on your device, never sent.",
-        ),
-        CrashReportSave => ("Lưu ảnh", "Save the image"),
-        CrashReportDismiss => ("Bỏ qua", "Dismiss"),
         ScanFoundVenue => ("Đã đọc được mã địa điểm.", "Venue code read."),
         ScanNotVaora => ("Đây không phải mã địa điểm Vaora.", "This is not a Vaora venue code."),
         ForeignCodeSays => ("Nội dung mã:", "The code says:"),
         ForeignCodeNotText => ("Mã này chứa dữ liệu, không phải văn bản.", "This code holds data, not text."),
-        CodeNotVaora => ("Mã này không phải mã địa điểm Vaora.", "This code is not a Vaora venue code."),
-        CodeUnsupportedVersion => ("Mã dùng phiên bản mới hơn ứng dụng này. Hãy tải lại trang.", "The code uses a newer version than this app. Reload the page."),
-        CodeDamaged => ("Mã bị hỏng hoặc không đầy đủ.", "The code is damaged or incomplete."),
-        CodeUnknownKey => ("Mã được ký bởi một cơ quan không được tin cậy.", "The code was signed by an authority that is not trusted."),
-        CodeBadSignature => ("Chữ ký không khớp: mã có thể bị làm giả hoặc sửa đổi.", "The signature does not match: the code may be forged or altered."),
-        CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
-        CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
         ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
         ErrServer => ("Máy chủ gặp lỗi. Hãy thử lại sau.", "The server had a problem. Try again later."),
         DoneTitle => ("Check-in thành công", "Checked in"),
@@ -236,21 +210,6 @@ fn page_texts(msg: PageMsg) -> (&'static str, &'static str) {
 impl Translate for PageMsg {
     fn texts(self) -> (&'static str, &'static str) {
         page_texts(self)
-    }
-}
-
-/// Why a venue code was refused, in words for people.
-pub fn venue_code_error(err: VenueCodeError) -> Msg {
-    match err {
-        VenueCodeError::NotVaoraCode => Msg::CodeNotVaora,
-        VenueCodeError::UnsupportedVersion(_) => Msg::CodeUnsupportedVersion,
-        VenueCodeError::Truncated | VenueCodeError::Oversized | VenueCodeError::Malformed => {
-            Msg::CodeDamaged
-        }
-        VenueCodeError::UnknownKey => Msg::CodeUnknownKey,
-        VenueCodeError::BadSignature => Msg::CodeBadSignature,
-        VenueCodeError::Expired => Msg::CodeExpired,
-        VenueCodeError::NotYetValid => Msg::CodeNotYetValid,
     }
 }
 

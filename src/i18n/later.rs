@@ -3,6 +3,7 @@
 //! these strings is part of the first-scan download.
 
 use vaora_protocol::declaration::Problem;
+use vaora_protocol::venue_code::VenueCodeError;
 
 use super::Translate;
 
@@ -72,6 +73,21 @@ pub enum Later {
     DoneId,
     DoneAgain,
     ChooseSomeone,
+    CrashReportText,
+    CrashReportSave,
+    CrashReportDismiss,
+    PhotoDecoding,
+    PhotoNoCode,
+    PhotoUnreadable,
+    ShortCodeInvalid,
+    ShortCodeUnknown,
+    CodeNotVaora,
+    CodeUnsupportedVersion,
+    CodeDamaged,
+    CodeUnknownKey,
+    CodeBadSignature,
+    CodeExpired,
+    CodeNotYetValid,
 }
 
 impl Translate for Later {
@@ -155,6 +171,24 @@ impl Translate for Later {
         DoneId => ("Mã check-in", "Check-in ID"),
         DoneAgain => ("Check-in địa điểm khác", "Check in somewhere else"),
         ChooseSomeone => ("Hãy chọn ít nhất một người", "Choose at least one person"),
+            CrashReportText => (
+            "Bạn có thể lưu lại ảnh đã làm bộ đọc mã gặp lỗi để gửi kèm khi báo lỗi. Ảnh chỉ được lưu trên máy của bạn, không được gửi đi đâu.",
+            "You can save the image the code reader failed on, to attach to a bug report. It is only saved on your device, never sent.",
+        ),
+        CrashReportSave => ("Lưu ảnh", "Save the image"),
+        CrashReportDismiss => ("Bỏ qua", "Dismiss"),
+        PhotoDecoding => ("Đang đọc ảnh…", "Reading the photo…"),
+        PhotoNoCode => ("Không tìm thấy mã QR trong ảnh. Hãy chụp lại gần hơn và rõ hơn.", "No QR code found in the photo. Try again closer and sharper."),
+        PhotoUnreadable => ("Không mở được ảnh này. Hãy chọn ảnh JPEG hoặc PNG.", "This image cannot be opened. Choose a JPEG or PNG photo."),
+        ShortCodeInvalid => ("Mã gồm 8 chữ và số, ví dụ K7Q2-M9XD.", "The code has 8 letters and digits, e.g. K7Q2-M9XD."),
+        ShortCodeUnknown => ("Không có địa điểm nào với mã này.", "No venue has this code."),
+        CodeNotVaora => ("Mã này không phải mã địa điểm Vaora.", "This code is not a Vaora venue code."),
+        CodeUnsupportedVersion => ("Mã dùng phiên bản mới hơn ứng dụng này. Hãy tải lại trang.", "The code uses a newer version than this app. Reload the page."),
+        CodeDamaged => ("Mã bị hỏng hoặc không đầy đủ.", "The code is damaged or incomplete."),
+        CodeUnknownKey => ("Mã được ký bởi một cơ quan không được tin cậy.", "The code was signed by an authority that is not trusted."),
+        CodeBadSignature => ("Chữ ký không khớp: mã có thể bị làm giả hoặc sửa đổi.", "The signature does not match: the code may be forged or altered."),
+        CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
+        CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
             OnlyNewQuestions => (
                 "Tờ khai đã thay đổi: chỉ cần trả lời các câu mới.",
                 "The form changed: only the new questions need answers.",
@@ -177,6 +211,21 @@ pub fn problem(problem: Problem) -> Later {
         Problem::UnknownChoice => Later::ProblemUnknownChoice,
         Problem::WrongType => Later::ProblemWrongType,
         Problem::UnknownQuestion => Later::ProblemUnknownQuestion,
+    }
+}
+
+/// Why a venue code was refused, in words for people.
+pub fn venue_code_error(err: VenueCodeError) -> Later {
+    match err {
+        VenueCodeError::NotVaoraCode => Later::CodeNotVaora,
+        VenueCodeError::UnsupportedVersion(_) => Later::CodeUnsupportedVersion,
+        VenueCodeError::Truncated | VenueCodeError::Oversized | VenueCodeError::Malformed => {
+            Later::CodeDamaged
+        }
+        VenueCodeError::UnknownKey => Later::CodeUnknownKey,
+        VenueCodeError::BadSignature => Later::CodeBadSignature,
+        VenueCodeError::Expired => Later::CodeExpired,
+        VenueCodeError::NotYetValid => Later::CodeNotYetValid,
     }
 }
 

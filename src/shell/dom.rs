@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node};
 
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{t, Lang, Said, Translate};
 
 /// The page's document. Vaora is mounted only into pages, which always have one.
 pub fn document() -> Document {
@@ -47,7 +47,7 @@ impl El {
     }
 
     /// Appends `msg`, kept in the current language.
-    pub fn text(self, texts: &Texts, msg: Msg) -> Self {
+    pub fn text(self, texts: &Texts, msg: impl Translate) -> Self {
         let _ = self.0.append_child(&texts.node(msg));
         self
     }
@@ -85,12 +85,14 @@ pub fn replace_children(parent: &Element, child: Option<&Element>) {
 struct Bound {
     node: Node,
     attribute: Option<&'static str>,
-    msg: Msg,
+    /// The texts, not the message: messages of chunks are shown too, and their strings stay
+    /// in the chunks.
+    texts: Said,
 }
 
 impl Bound {
     fn show(&self, lang: Lang) {
-        let text = t(lang, self.msg);
+        let text = t(lang, self.texts);
         match self.attribute {
             None => self.node.set_text_content(Some(text)),
             Some(name) => {
@@ -122,34 +124,34 @@ impl Texts {
     }
 
     /// `msg` in the current language now.
-    pub fn get(&self, msg: Msg) -> &'static str {
+    pub fn get(&self, msg: impl Translate) -> &'static str {
         t(self.lang.get(), msg)
     }
 
     /// A text node showing `msg`.
-    pub fn node(&self, msg: Msg) -> Node {
-        let node: Node = document().create_text_node(self.get(msg)).into();
-        self.bind(node.clone(), None, msg);
+    pub fn node(&self, msg: impl Translate) -> Node {
+        self.node_of(msg.texts())
+    }
+
+    fn node_of(&self, texts: Said) -> Node {
+        let node: Node = document().create_text_node(self.get(texts)).into();
+        self.bound.borrow_mut().push(Bound {
+            node: node.clone(),
+            attribute: None,
+            texts,
+        });
         node
     }
 
     /// Sets `element`'s `attribute` to `msg`.
-    pub fn attribute(&self, element: &Element, attribute: &'static str, msg: Msg) {
+    pub fn attribute(&self, element: &Element, attribute: &'static str, msg: impl Translate) {
         let bound = Bound {
             node: element.clone().into(),
             attribute: Some(attribute),
-            msg,
+            texts: msg.texts(),
         };
         bound.show(self.lang.get());
         self.bound.borrow_mut().push(bound);
-    }
-
-    fn bind(&self, node: Node, attribute: Option<&'static str>, msg: Msg) {
-        self.bound.borrow_mut().push(Bound {
-            node,
-            attribute,
-            msg,
-        });
     }
 
     /// Shows every message still on the page in `lang`, and forgets those that are gone.

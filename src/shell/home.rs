@@ -15,7 +15,7 @@ use super::dom::{self, el, Texts};
 use super::Shell;
 use crate::api::{self, ApiProblem};
 use crate::decoder::{Code, DecodeFailure};
-use crate::i18n::{venue_code_error, Msg};
+use crate::i18n::{venue_code_error, Later, Msg, Said, Translate};
 use crate::lazy::ChunkUnavailable;
 use crate::options::MountOptions;
 
@@ -139,7 +139,7 @@ fn problem_slot(shell: &Shell) -> Option<Element> {
 }
 
 /// Shows `problem` (an alert) and the `foreign` code it is about, or clears both.
-fn show_problem(shell: &Shell, problem: Option<Msg>, foreign: Option<&Code>) {
+fn show_problem(shell: &Shell, problem: Option<Said>, foreign: Option<&Code>) {
     let Some(slot) = problem_slot(shell) else {
         return;
     };
@@ -198,7 +198,7 @@ pub(super) fn photo_picked(shell: Rc<Shell>, input: Element) -> Result<(), Chunk
     };
     input.set_value("");
     show_problem(&shell, None, None);
-    shell.announce(Msg::PhotoDecoding);
+    shell.announce(Later::PhotoDecoding);
     spawn_local(async move {
         if let Err((msg, foreign)) = decode_photo(&shell, file).await {
             shell.announce(msg);
@@ -209,13 +209,13 @@ pub(super) fn photo_picked(shell: Rc<Shell>, input: Element) -> Result<(), Chunk
 }
 
 /// Opens the first venue code in the photo; without one, says so with the first code found.
-async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Msg, Option<Code>)> {
-    let plain = |msg| (msg, None);
+async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Said, Option<Code>)> {
+    let plain = |msg: Said| (msg, None);
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .ok()
         .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok())
-        .ok_or(plain(Msg::PhotoUnreadable))?;
+        .ok_or(plain(Later::PhotoUnreadable.texts()))?;
     let codes = shell
         .photo_decoder()
         .decode_file(buffer)
@@ -223,26 +223,26 @@ async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Msg
         .map_err(|err| match err {
             DecodeFailure::Crashed(report) => {
                 shell.decoder_crashed(report);
-                plain(Msg::DecoderRestarted)
+                plain(Msg::DecoderRestarted.texts())
             }
             DecodeFailure::Unreadable(_) | DecodeFailure::Unavailable => {
-                plain(Msg::PhotoUnreadable)
+                plain(Later::PhotoUnreadable.texts())
             }
         })?;
     if codes.is_empty() {
-        return Err(plain(Msg::PhotoNoCode));
+        return Err(plain(Later::PhotoNoCode.texts()));
     }
     for text in codes.iter().filter_map(|code| code.text.clone()) {
         let checked = shell
             .check_venue(text)
             .await
-            .map_err(|ChunkUnavailable| plain(Msg::ErrNetwork))?;
+            .map_err(|ChunkUnavailable| plain(Msg::ErrNetwork.texts()))?;
         if let Ok(check) = checked {
             shell.show_venue(check);
             return Ok(());
         }
     }
-    Err((Msg::ScanNotVaora, codes.into_iter().next()))
+    Err((Msg::ScanNotVaora.texts(), codes.into_iter().next()))
 }
 
 /// The short-code form was submitted: looks the venue up and verifies it like a scanned code.
@@ -260,7 +260,7 @@ pub(super) fn short_code_submitted(
         .map(|input| input.value())
         .unwrap_or_default();
     let Ok(code) = ShortCode::parse(&typed) else {
-        show_problem(&shell, Some(Msg::ShortCodeInvalid), None);
+        show_problem(&shell, Some(Later::ShortCodeInvalid.texts()), None);
         return Ok(());
     };
     spawn_local(async move {
@@ -273,7 +273,7 @@ pub(super) fn short_code_submitted(
 
 /// The venue code a short code stands for, fetched with the API client (the `lookup` chunk),
 /// or what to tell the visitor.
-type Lookup = Pin<Box<dyn Future<Output = Result<String, Msg>>>>;
+type Lookup = Pin<Box<dyn Future<Output = Result<String, Said>>>>;
 
 /// Starts the lookup of a short code; the returned future is the request.
 #[wasm_split(lookup, fallible)]
@@ -283,17 +283,17 @@ fn lookup(options: MountOptions, code: ShortCode) -> Result<Lookup, ChunkUnavail
             .await
             .map(|venue| venue.venue_code)
             .map_err(|problem| match problem {
-                ApiProblem::Network => Msg::ErrNetwork,
-                ApiProblem::Rejected(err) if err.status == 404 => Msg::ShortCodeUnknown,
-                ApiProblem::Rejected(err) if err.status == 400 => Msg::ShortCodeInvalid,
-                _ => Msg::ErrServer,
+                ApiProblem::Network => Msg::ErrNetwork.texts(),
+                ApiProblem::Rejected(err) if err.status == 404 => Later::ShortCodeUnknown.texts(),
+                ApiProblem::Rejected(err) if err.status == 400 => Later::ShortCodeInvalid.texts(),
+                _ => Msg::ErrServer.texts(),
             })
     }))
 }
 
 /// Fetches the venue's signed code by its short code and verifies it like a scanned one.
-async fn find_by_short_code(shell: &Rc<Shell>, code: ShortCode) -> Result<(), Msg> {
-    let unavailable = |ChunkUnavailable| Msg::ErrNetwork;
+async fn find_by_short_code(shell: &Rc<Shell>, code: ShortCode) -> Result<(), Said> {
+    let unavailable = |ChunkUnavailable| Msg::ErrNetwork.texts();
     let venue_code = lookup(shell.options().clone(), code)
         .await
         .map_err(unavailable)?
@@ -302,7 +302,7 @@ async fn find_by_short_code(shell: &Rc<Shell>, code: ShortCode) -> Result<(), Ms
         .check_venue(venue_code)
         .await
         .map_err(unavailable)?
-        .map_err(venue_code_error)?;
+        .map_err(|err| venue_code_error(err).texts())?;
     shell.show_venue(check);
     Ok(())
 }

@@ -23,7 +23,7 @@ use wasm_split_helpers::wasm_split;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement};
 
 use crate::decoder::{CrashReport, Decoder};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{Lang, Later, Msg, Translate};
 use crate::lazy::{self, ChunkUnavailable};
 use crate::options::MountOptions;
 use crate::pages::{declare, done, my_qr, venue as venue_page, visits};
@@ -299,7 +299,7 @@ impl Shell {
     }
 
     /// Says `msg` in the live region (screen readers read it out; sighted people see it).
-    pub fn announce(&self, msg: Msg) {
+    pub fn announce(&self, msg: impl Translate) {
         dom::replace_children(&self.status, None);
         let _ = self.status.append_child(&self.texts.node(msg));
     }
@@ -461,14 +461,14 @@ fn show_crash_notice(shell: Rc<Shell>, report: CrashReport) -> Result<(), ChunkU
     let notice = el("aside")
         .class("vaora-card vaora-crash")
         .test("crash-report")
-        .child(el("p").text(&shell.texts, Msg::CrashReportText))
+        .child(el("p").text(&shell.texts, Later::CrashReportText))
         .child(
             el("a")
                 .class("vaora-secondary")
                 .attr("href", &report.url)
                 .attr("download", &report.file_name)
                 .test("crash-save")
-                .text(&shell.texts, Msg::CrashReportSave),
+                .text(&shell.texts, Later::CrashReportSave),
         )
         .child(
             el("button")
@@ -476,7 +476,7 @@ fn show_crash_notice(shell: Rc<Shell>, report: CrashReport) -> Result<(), ChunkU
                 .class("vaora-secondary")
                 .test("crash-dismiss")
                 .action("crash-dismiss")
-                .text(&shell.texts, Msg::CrashReportDismiss),
+                .text(&shell.texts, Later::CrashReportDismiss),
         );
     dom::replace_children(&shell.crash_slot, Some(&notice.0));
     if let Some(old) = shell.crash.replace(Some(report)) {
