@@ -104,6 +104,8 @@ impl Ctx {
                 rev.try_update(|n| *n = n.wrapping_add(1));
             }));
             self.subscription.set_value(Some(id));
+            // Views waiting for the device draw now.
+            self.device_rev.update(|n| *n = n.wrapping_add(1));
             if let Some(shell) = self.shell() {
                 device.watch_pending(&shell);
             }

@@ -188,6 +188,12 @@ export async function scanVenue(page, url) {
  * with the province and ward selects.
  */
 export async function declareAndSubmit(page, answers = {}) {
+  await declare(page, answers);
+  await byTest(page, 'submit').click();
+}
+
+/** Fills the declaration as `declareAndSubmit` does, without submitting it. */
+export async function declare(page, answers = {}) {
   const a = { name: 'Nguyễn Thị Ánh', phone: '0912 345 678', year: '1990', ...answers };
   await byTest(page, 'q-full_name').fill(a.name);
   if (a.idNumber) await byTest(page, 'q-id_number').fill(a.idNumber);
@@ -203,7 +209,6 @@ export async function declareAndSubmit(page, answers = {}) {
   await byTest(page, 'q-contact_affected_country-no').check();
   await byTest(page, 'q-contact_symptomatic-no').check();
   await byTest(page, 'q-consent').check();
-  await byTest(page, 'submit').click();
 }
 
 /**

@@ -40,6 +40,8 @@ test('a poster link opened once works offline: venue check, camera scan, declara
     await byTest(page, 'declare').click();
     await byTest(page, 'q-full_name').waitFor({ timeout: 15_000 });
     await byTest(page, 'q-residence_unit-province').selectOption('01');
+    // The province's wards arrived (and the worker kept them) before the network goes.
+    await byTest(page, 'q-residence_unit-ward').waitFor({ timeout: 15_000 });
 
     // No network at all: the browser is offline and the server is gone.
     server.stop();
@@ -52,6 +54,7 @@ test('a poster link opened once works offline: venue check, camera scan, declara
     await byTest(page, 'q-full_name').waitFor({ timeout: 15_000 });
     // The units fetched online are there too.
     await byTest(page, 'q-residence_unit-province').selectOption('01');
+    await byTest(page, 'q-residence_unit-ward').waitFor({ timeout: 15_000 });
 
     // The camera way in, from the app's start page, still offline.
     await page.goto(new URL('/', server.url).href);
