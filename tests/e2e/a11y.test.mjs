@@ -120,7 +120,56 @@ const PAGES = [
       await confirmedId(page);
     },
   },
+  {
+    name: 'revisit (one tap)',
+    reach: async (page, server) => {
+      await checkInOnce(page, server);
+      await page.goto(server.url);
+      await page.goto(server.posterUrl);
+      await byTest(page, 'declare').click();
+      await byTest(page, 'revisit').waitFor();
+    },
+  },
+  {
+    name: 'who is checking in',
+    reach: async (page, server) => {
+      await checkInOnce(page, server);
+      await page.goto(server.url);
+      await page.goto(server.posterUrl);
+      await byTest(page, 'declare').click();
+      await byTest(page, 'add-person').click();
+      await byTest(page, 'who').waitFor();
+    },
+  },
+  {
+    name: 'my visits (with the delete confirmation open)',
+    reach: async (page, server) => {
+      await checkInOnce(page, server);
+      await byTest(page, 'done-visits').click();
+      await byTest(page, 'visit').first().waitFor();
+      await byTest(page, 'delete-data').click();
+      await byTest(page, 'delete-confirm').waitFor();
+    },
+  },
+  {
+    name: 'my QR',
+    reach: async (page, server) => {
+      await checkInOnce(page, server);
+      await page.goto(server.url);
+      await byTest(page, 'my-qr').click();
+      await byTest(page, 'my-qr-form').or(byTest(page, 'my-qr')).first().waitFor();
+    },
+  },
 ];
+
+/** One check-in with the full form, so that the device has someone and a visit. */
+async function checkInOnce(page, server) {
+  await page.goto(server.posterUrl);
+  await expectGenuineVenue(page);
+  await byTest(page, 'declare').click();
+  await declareAndSubmit(page);
+  await confirmedId(page);
+}
 
 /** Switches the widget to `lang` with its own buttons and waits for the texts to follow. */
 async function switchLanguage(page, lang) {
