@@ -183,3 +183,42 @@ test('checking in elsewhere checks out; the default stay ends a visit; delete my
     await browser.close();
   }
 });
+
+// Last in this file: the server's form changes for every later test.
+test('a changed form asks a returning visitor only the new question', async () => {
+  const { browser, page, errors } = await launch();
+  try {
+    await page.goto(env.server.posterUrl);
+    await expectGenuineVenue(page);
+    await byTest(page, 'declare').click();
+    await declareAndSubmit(page);
+    const first = await confirmedId(page);
+
+    // The authority adds a question.
+    const current = await (await fetch(`${env.server.url}/v1/declaration-form`)).json();
+    const consent = current.questions.findIndex((q) => q.id === 'consent');
+    current.questions.splice(consent, 0, {
+      id: 'vaccinated', kind: { type: 'yes_no' }, required: true,
+      label: { vi: 'Anh/chị đã tiêm vắc-xin chưa?', en: 'Have you been vaccinated?' },
+    });
+    await env.server.publishForm({ ...current, version: current.version + 1 });
+
+    await page.goto(env.server.url);
+    await page.goto(env.server.posterUrl);
+    await byTest(page, 'declare').click();
+    await byTest(page, 'only-new').waitFor();
+    const asked = await page.locator('.vaora-question:not([hidden])').count();
+    assert.equal(asked, 1, 'only the new question is shown');
+    await byTest(page, 'q-vaccinated-yes').check();
+    await byTest(page, 'submit').click();
+    const second = await confirmedId(page);
+    const stored = (await env.server.checkin(second)).body.declaration;
+    const before = (await env.server.checkin(first)).body.declaration;
+    assert.equal(stored.form_version, current.version + 1);
+    assert.equal(stored.answers.vaccinated, true);
+    assert.equal(stored.answers.full_name, before.answers.full_name, 'the rest carried over');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -101,6 +101,15 @@ export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
       const venue = await response.json();
       return { posterUrl: venue.poster_url, venueId: venue.venue_id };
     },
+    /** Publishes a new version of the declaration form (administrator). */
+    async publishForm(form) {
+      const response = await fetch(`${url}/v1/admin/declaration-form`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(form),
+      });
+      assert.ok(response.ok, `publishing form version ${form.version}: ${response.status}`);
+    },
     /** The id of the venue with this short code. */
     async venueId(code = shortCode) {
       const response = await fetch(`${url}/v1/venues/${code}`);
