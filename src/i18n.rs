@@ -154,65 +154,6 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
     }
 }
 
-/// Texts only the pages loaded in chunks use (My QR; the other screens' texts are [`Later`]). Apart from [`Msg`] because the
-/// shell renders any `Msg` ([`crate::shell::dom::Texts`]), which links every `Msg` string into
-/// the first-scan main module; these are linked only into the chunks that show them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageMsg {
-    MyQrTitle,
-    MyQrMissing,
-    MyQrName,
-    MyQrIdNumber,
-    MyQrBirthDate,
-    MyQrDay,
-    MyQrMonth,
-    MyQrYear,
-    MyQrShow,
-    MyQrBadDate,
-    MyQrCodeLabel,
-    MyQrBrightness,
-    MyQrEdit,
-    MyQrBack,
-}
-
-fn page_texts(msg: PageMsg) -> (&'static str, &'static str) {
-    use PageMsg::*;
-    match msg {
-        MyQrTitle => ("Mã QR cá nhân", "Personal QR code"),
-        MyQrMissing => (
-            "Bổ sung thông tin còn thiếu để tạo mã. Thông tin chỉ ở trên máy này.",
-            "Add what is missing to make your code. It stays on this device.",
-        ),
-        MyQrName => ("Họ và tên", "Full name"),
-        MyQrIdNumber => ("Số CCCD / CMND / hộ chiếu", "ID card or passport number"),
-        MyQrBirthDate => ("Ngày sinh", "Date of birth"),
-        MyQrDay => ("Ngày", "Day"),
-        MyQrMonth => ("Tháng", "Month"),
-        MyQrYear => ("Năm", "Year"),
-        MyQrShow => ("Tạo mã QR", "Show my QR code"),
-        MyQrBadDate => (
-            "Ngày này không có thật. Hãy kiểm tra lại.",
-            "This date does not exist. Check it again.",
-        ),
-        MyQrCodeLabel => (
-            "Mã QR cá nhân theo chuẩn quốc gia, để nhân viên quét",
-            "Personal QR code in the national format, for staff to scan",
-        ),
-        MyQrBrightness => (
-            "Hãy tăng độ sáng màn hình để nhân viên quét dễ hơn.",
-            "Turn up your screen brightness so staff can scan it easily.",
-        ),
-        MyQrEdit => ("Sửa thông tin", "Edit details"),
-        MyQrBack => ("Về trang đầu", "Back to start"),
-    }
-}
-
-impl Translate for PageMsg {
-    fn texts(self) -> (&'static str, &'static str) {
-        page_texts(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,48 +166,6 @@ mod tests {
         assert_eq!(Lang::from_tag(""), None);
         for lang in [Lang::Vi, Lang::En] {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
-        }
-    }
-
-    #[test]
-    fn every_page_text_is_translated() {
-        use PageMsg::*;
-        for msg in [
-            MyQrTitle,
-            MyQrMissing,
-            MyQrName,
-            MyQrIdNumber,
-            MyQrBirthDate,
-            MyQrDay,
-            MyQrMonth,
-            MyQrYear,
-            MyQrShow,
-            MyQrBadDate,
-            MyQrCodeLabel,
-            MyQrBrightness,
-            MyQrEdit,
-            MyQrBack,
-        ] {
-            let (vi, en) = (msg.text(Lang::Vi), msg.text(Lang::En));
-            assert!(!vi.is_empty() && !en.is_empty(), "{msg:?}");
-            assert_ne!(vi, en, "{msg:?}");
-        }
-    }
-
-    #[test]
-    fn every_venue_code_error_has_distinct_wording_per_language() {
-        let errors = [
-            VenueCodeError::NotVaoraCode,
-            VenueCodeError::UnsupportedVersion(9),
-            VenueCodeError::Truncated,
-            VenueCodeError::UnknownKey,
-            VenueCodeError::BadSignature,
-            VenueCodeError::Expired,
-            VenueCodeError::NotYetValid,
-        ];
-        for err in errors {
-            let msg = venue_code_error(err);
-            assert_ne!(t(Lang::Vi, msg), t(Lang::En, msg), "{err:?}");
         }
     }
 }

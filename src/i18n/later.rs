@@ -7,9 +7,22 @@ use vaora_protocol::venue_code::VenueCodeError;
 
 use super::Translate;
 
-/// A message of a later screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Later {
+/// Declares [`Later`] and the list of all its messages (for the test that each has both
+/// languages).
+macro_rules! messages {
+    ($($name:ident),* $(,)?) => {
+        /// A message of a later screen.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Later {
+            $($name),*
+        }
+
+        #[cfg(test)]
+        const ALL: &[Later] = &[$(Later::$name),*];
+    };
+}
+
+messages! {
     CheckOut,
     CheckedOutAt,
     CheckedInAt,
@@ -88,6 +101,20 @@ pub enum Later {
     CodeBadSignature,
     CodeExpired,
     CodeNotYetValid,
+    MyQrTitle,
+    MyQrMissing,
+    MyQrName,
+    MyQrIdNumber,
+    MyQrBirthDate,
+    MyQrDay,
+    MyQrMonth,
+    MyQrYear,
+    MyQrShow,
+    MyQrBadDate,
+    MyQrCodeLabel,
+    MyQrBrightness,
+    MyQrEdit,
+    MyQrBack,
 }
 
 impl Translate for Later {
@@ -189,6 +216,32 @@ impl Translate for Later {
         CodeBadSignature => ("Chữ ký không khớp: mã có thể bị làm giả hoặc sửa đổi.", "The signature does not match: the code may be forged or altered."),
         CodeExpired => ("Mã đã hết hạn. Hãy báo địa điểm in mã mới.", "The code has expired. Ask the venue to print a new one."),
         CodeNotYetValid => ("Mã chưa có hiệu lực. Hãy kiểm tra ngày giờ trên điện thoại.", "The code is not valid yet. Check your phone's date and time."),
+            MyQrTitle => ("Mã QR cá nhân", "Personal QR code"),
+        MyQrMissing => (
+            "Bổ sung thông tin còn thiếu để tạo mã. Thông tin chỉ ở trên máy này.",
+            "Add what is missing to make your code. It stays on this device.",
+        ),
+        MyQrName => ("Họ và tên", "Full name"),
+        MyQrIdNumber => ("Số CCCD / CMND / hộ chiếu", "ID card or passport number"),
+        MyQrBirthDate => ("Ngày sinh", "Date of birth"),
+        MyQrDay => ("Ngày", "Day"),
+        MyQrMonth => ("Tháng", "Month"),
+        MyQrYear => ("Năm", "Year"),
+        MyQrShow => ("Tạo mã QR", "Show my QR code"),
+        MyQrBadDate => (
+            "Ngày này không có thật. Hãy kiểm tra lại.",
+            "This date does not exist. Check it again.",
+        ),
+        MyQrCodeLabel => (
+            "Mã QR cá nhân theo chuẩn quốc gia, để nhân viên quét",
+            "Personal QR code in the national format, for staff to scan",
+        ),
+        MyQrBrightness => (
+            "Hãy tăng độ sáng màn hình để nhân viên quét dễ hơn.",
+            "Turn up your screen brightness so staff can scan it easily.",
+        ),
+        MyQrEdit => ("Sửa thông tin", "Edit details"),
+        MyQrBack => ("Về trang đầu", "Back to start"),
             OnlyNewQuestions => (
                 "Tờ khai đã thay đổi: chỉ cần trả lời các câu mới.",
                 "The form changed: only the new questions need answers.",
@@ -234,40 +287,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_later_text_exists_in_both_languages() {
-        use Later::*;
-        let all = [
-            CheckOut,
-            CheckedOutAt,
-            CheckedInAt,
-            CheckedInHereSince,
-            HereNow,
-            Delivered,
-            WaitingToSend,
-            Refused,
-            NoVisits,
-            BackHome,
-            DeleteTitle,
-            DeleteWhat,
-            ServerKeeps,
-            DeleteButton,
-            DeletePendingWarning,
-            DeleteConfirm,
-            Cancel,
-            You,
-            NewPerson,
-            WhoIsCheckingIn,
-            AddPerson,
-            Continue,
-            NothingChangedSince,
-            ConfirmCheckIn,
-            UpdateAnswers,
-            OnlyNewQuestions,
+    fn every_venue_code_error_has_distinct_wording_per_language() {
+        let errors = [
+            VenueCodeError::NotVaoraCode,
+            VenueCodeError::UnsupportedVersion(9),
+            VenueCodeError::Truncated,
+            VenueCodeError::UnknownKey,
+            VenueCodeError::BadSignature,
+            VenueCodeError::Expired,
+            VenueCodeError::NotYetValid,
         ];
-        for msg in all {
+        for err in errors {
+            let msg = venue_code_error(err);
+            assert_ne!(msg.texts().0, msg.texts().1, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn every_later_text_exists_in_both_languages() {
+        // (Some words are the same in both, "Camera" among them: only emptiness is wrong.)
+        for &msg in ALL {
             let (vi, en) = msg.texts();
-            assert!(!vi.is_empty() && !en.is_empty(), "{msg:?}");
-            assert_ne!(vi, en, "{msg:?}");
+            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{msg:?}");
         }
     }
 }

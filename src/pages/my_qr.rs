@@ -18,7 +18,7 @@ use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
 use crate::guest::{self, use_ctx};
-use crate::i18n::{problem, PageMsg, Translate};
+use crate::i18n::{problem, Later, Translate};
 use crate::lazy::ChunkUnavailable;
 use crate::shell::{Screen, Shell};
 use vaora_citizen::people::{Person, Relation};
@@ -100,7 +100,7 @@ impl Translate for FieldError {
     fn texts(self) -> (&'static str, &'static str) {
         match self {
             FieldError::Declared(found) => problem(found).texts(),
-            FieldError::NoSuchDate => PageMsg::MyQrBadDate.texts(),
+            FieldError::NoSuchDate => Later::MyQrBadDate.texts(),
         }
     }
 }
@@ -185,7 +185,7 @@ pub fn MyQr(answers: Answers, dependant: bool) -> impl IntoView {
     let text_field = move |field: Field,
                            id: &'static str,
                            test: &'static str,
-                           label: PageMsg,
+                           label: Later,
                            max: usize,
                            get: fn(&Typed) -> &String,
                            set: fn(&mut Typed, String)| {
@@ -201,25 +201,25 @@ pub fn MyQr(answers: Answers, dependant: bool) -> impl IntoView {
         view! {
             <form class="vaora-card vaora-declare vaora-myqr" novalidate on:submit=on_submit.clone()
                 data-test="my-qr-form">
-                <h2 class="vaora-subtitle">{ctx.tr(PageMsg::MyQrTitle)}</h2>
-                <p class="vaora-hint">{ctx.tr(PageMsg::MyQrMissing)}</p>
+                <h2 class="vaora-subtitle">{ctx.tr(Later::MyQrTitle)}</h2>
+                <p class="vaora-hint">{ctx.tr(Later::MyQrMissing)}</p>
                 {ask_name.then(|| text_field(Field::Name, "vaora-myqr-name", "my-qr-name",
-                    PageMsg::MyQrName, 100, |t| &t.name, |t, v| t.name = v))}
+                    Later::MyQrName, 100, |t| &t.name, |t, v| t.name = v))}
                 {ask_id.then(|| text_field(Field::IdNumber, "vaora-myqr-id", "my-qr-id",
-                    PageMsg::MyQrIdNumber, 12, |t| &t.id_number, |t, v| t.id_number = v))}
+                    Later::MyQrIdNumber, 12, |t| &t.id_number, |t, v| t.id_number = v))}
                 <fieldset class="vaora-choices" aria-describedby=BIRTH_ERROR_ID
                     aria-invalid=invalid(Field::BirthDate)>
-                    <legend>{ctx.tr(PageMsg::MyQrBirthDate)}</legend>
+                    <legend>{ctx.tr(Later::MyQrBirthDate)}</legend>
                     <div class="vaora-date">
-                        <label>{ctx.tr(PageMsg::MyQrDay)}
+                        <label>{ctx.tr(Later::MyQrDay)}
                             {input("vaora-myqr-day", "my-qr-day", Field::BirthDate, true, 2,
                                 |t| &t.day, |t, v| t.day = v)}
                         </label>
-                        <label>{ctx.tr(PageMsg::MyQrMonth)}
+                        <label>{ctx.tr(Later::MyQrMonth)}
                             {input("vaora-myqr-month", "my-qr-month", Field::BirthDate, true, 2,
                                 |t| &t.month, |t, v| t.month = v)}
                         </label>
-                        <label>{ctx.tr(PageMsg::MyQrYear)}
+                        <label>{ctx.tr(Later::MyQrYear)}
                             {input("vaora-myqr-year", "my-qr-year", Field::BirthDate, true, 4,
                                 |t| &t.year, |t, v| t.year = v)}
                         </label>
@@ -229,11 +229,11 @@ pub fn MyQr(answers: Answers, dependant: bool) -> impl IntoView {
                     </p>
                 </fieldset>
                 <button type="submit" class="vaora-primary" data-test="my-qr-show">
-                    {ctx.tr(PageMsg::MyQrShow)}
+                    {ctx.tr(Later::MyQrShow)}
                 </button>
                 <button type="button" class="vaora-secondary"
                     on:click=move |_| ctx.go(Screen::Home { notice: None })>
-                    {ctx.tr(PageMsg::MyQrBack)}
+                    {ctx.tr(Later::MyQrBack)}
                 </button>
             </form>
         }
@@ -268,9 +268,9 @@ fn ShownCode(code: PersonalCode, on_edit: impl Fn() + Copy + 'static) -> impl In
     let drawing = qr_svg(&code.to_payload());
     view! {
         <section class="vaora-card vaora-myqr" data-test="my-qr">
-            <h2 node_ref=heading tabindex="-1" class="vaora-subtitle">{ctx.tr(PageMsg::MyQrTitle)}</h2>
+            <h2 node_ref=heading tabindex="-1" class="vaora-subtitle">{ctx.tr(Later::MyQrTitle)}</h2>
             <div class="vaora-myqr-code" data-test="my-qr-code" role="img"
-                aria-label=ctx.tr(PageMsg::MyQrCodeLabel)>
+                aria-label=ctx.tr(Later::MyQrCodeLabel)>
                 {drawing.map(|(side, path)| view! {
                     <svg viewBox=format!("0 0 {side} {side}") width="100%"
                         shape-rendering="crispEdges" aria-hidden="true">
@@ -280,21 +280,21 @@ fn ShownCode(code: PersonalCode, on_edit: impl Fn() + Copy + 'static) -> impl In
                 })}
             </div>
             <dl class="vaora-myqr-facts" data-test="my-qr-masked">
-                <dt>{ctx.tr(PageMsg::MyQrName)}</dt>
+                <dt>{ctx.tr(Later::MyQrName)}</dt>
                 <dd>{masked.name}</dd>
-                <dt>{ctx.tr(PageMsg::MyQrIdNumber)}</dt>
+                <dt>{ctx.tr(Later::MyQrIdNumber)}</dt>
                 <dd>{masked.id_number}</dd>
-                <dt>{ctx.tr(PageMsg::MyQrBirthDate)}</dt>
+                <dt>{ctx.tr(Later::MyQrBirthDate)}</dt>
                 <dd>{masked.birth_date}</dd>
             </dl>
-            <p class="vaora-hint">{ctx.tr(PageMsg::MyQrBrightness)}</p>
+            <p class="vaora-hint">{ctx.tr(Later::MyQrBrightness)}</p>
             <button type="button" class="vaora-secondary" data-test="my-qr-edit"
                 on:click=move |_| on_edit()>
-                {ctx.tr(PageMsg::MyQrEdit)}
+                {ctx.tr(Later::MyQrEdit)}
             </button>
             <button type="button" class="vaora-secondary"
                 on:click=move |_| ctx.go(Screen::Home { notice: None })>
-                {ctx.tr(PageMsg::MyQrBack)}
+                {ctx.tr(Later::MyQrBack)}
             </button>
         </section>
     }

@@ -27,6 +27,12 @@ async function rescan(page) {
   await expectGenuineVenue(page);
 }
 
+/** Opens the poster link afresh (a new page load, as from the phone's camera app). */
+async function reopenPoster(page, url = env.server.posterUrl) {
+  await page.goto(env.server.url);
+  await page.goto(url);
+}
+
 /** Waits until the server has recorded a check-out for check-in `id`; returns the record. */
 async function checkedOut(id) {
   for (let i = 0; i < 50; i += 1) {
@@ -97,8 +103,7 @@ test('dependants: each chosen person gets their own declaration and check-in', a
     const mine = await confirmedId(page);
 
     // Next visit: add a child.
-    await page.goto(env.server.url);
-    await page.goto(env.server.posterUrl);
+    await reopenPoster(page);
     await expectGenuineVenue(page);
     await byTest(page, 'declare').click();
     await byTest(page, 'add-person').click();
@@ -127,8 +132,7 @@ test('dependants: each chosen person gets their own declaration and check-in', a
     await checkedOut(mine);
 
     // Both are remembered: the next visit asks who is checking in.
-    await page.goto(env.server.url);
-    await page.goto(env.server.posterUrl);
+    await reopenPoster(page);
     await byTest(page, 'declare').click();
     await byTest(page, 'who').waitFor();
     assert.match(await byTest(page, 'who').textContent(), /Nguyễn Bé An/);
@@ -149,8 +153,7 @@ test('checking in elsewhere checks out; the default stay ends a visit; delete my
     await declareAndSubmit(page);
     const market = await confirmedId(page);
 
-    await page.goto(env.server.url);
-    await page.goto(other.posterUrl);
+    await reopenPoster(page, other.posterUrl);
     await expectGenuineVenue(page);
     await byTest(page, 'declare').click();
     await byTest(page, 'confirm').click();
@@ -203,8 +206,7 @@ test('a changed form asks a returning visitor only the new question', async () =
     });
     await env.server.publishForm({ ...current, version: current.version + 1 });
 
-    await page.goto(env.server.url);
-    await page.goto(env.server.posterUrl);
+    await reopenPoster(page);
     await byTest(page, 'declare').click();
     await byTest(page, 'only-new').waitFor();
     const asked = await page.locator('.vaora-question:not([hidden])').count();
