@@ -113,6 +113,13 @@ impl Ctx {
         device
     }
 
+    /// Starts loading the device's data; views reading [`Ctx::device_now`] draw once it is in.
+    pub fn load_device(self) {
+        leptos::task::spawn_local(async move {
+            self.device().await;
+        });
+    }
+
     /// The device, if already loaded (tracks changes to it).
     pub fn device_now(&self) -> Option<Rc<Device>> {
         self.device_rev.track();

@@ -299,14 +299,13 @@ impl Device {
         let id = Rc::new(Cell::new(0));
         let own_id = id.clone();
         let listener: Rc<dyn Fn()> = Rc::new(move || {
-            let (Some(shell), Some(device)) = (weak_shell.upgrade(), weak_device.upgrade()) else {
+            // Only while the shell lives: its header is the one this listener writes to.
+            let (Some(_shell), Some(device)) = (weak_shell.upgrade(), weak_device.upgrade()) else {
                 if let Some(device) = weak_device.upgrade() {
                     device.unsubscribe(own_id.get());
                 }
                 return;
             };
-            // Only this widget's header is touched; the shell keeps no reference to it.
-            let _ = &shell;
             let pending = device.with(|known| known.outbox.pending());
             count.set_text_content(Some(&pending.to_string()));
             if pending == 0 {

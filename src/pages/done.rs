@@ -37,9 +37,7 @@ pub fn done_page(
 #[component]
 pub fn DonePage(checkins: Vec<Uuid>) -> impl IntoView {
     let ctx = use_ctx();
-    leptos::task::spawn_local(async move {
-        ctx.device().await;
-    });
+    ctx.load_device();
     let heading = NodeRef::<H2>::new();
     // Move focus to the result so screen readers announce it.
     heading.on_load(|h| {

@@ -35,9 +35,7 @@ pub fn visits_page(
 #[component]
 pub fn VisitsPage() -> impl IntoView {
     let ctx = use_ctx();
-    leptos::task::spawn_local(async move {
-        ctx.device().await;
-    });
+    ctx.load_device();
     let heading = NodeRef::<H2>::new();
     heading.on_load(|h| {
         let _ = h.focus();

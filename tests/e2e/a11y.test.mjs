@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
-  serverPerFile, testkit, launch, byTest, expectGenuineVenue, declareAndSubmit, confirmedId,
+  serverPerFile, testkit, launch, byTest, expectGenuineVenue, checkInAtPoster,
   base32Decode, base32Encode,
 } from './harness.mjs';
 
@@ -112,13 +112,7 @@ const PAGES = [
   },
   {
     name: 'confirmation',
-    reach: async (page, server) => {
-      await page.goto(server.posterUrl);
-      await expectGenuineVenue(page);
-      await byTest(page, 'declare').click();
-      await declareAndSubmit(page);
-      await confirmedId(page);
-    },
+    reach: (page, server) => checkInAtPoster(page, server.posterUrl),
   },
   {
     name: 'revisit (one tap)',
@@ -163,13 +157,7 @@ const PAGES = [
 ];
 
 /** One check-in with the full form, so that the device has someone and a visit. */
-async function checkInOnce(page, server) {
-  await page.goto(server.posterUrl);
-  await expectGenuineVenue(page);
-  await byTest(page, 'declare').click();
-  await declareAndSubmit(page);
-  await confirmedId(page);
-}
+const checkInOnce = (page, server) => checkInAtPoster(page, server.posterUrl);
 
 /** Switches the widget to `lang` with its own buttons and waits for the texts to follow. */
 async function switchLanguage(page, lang) {

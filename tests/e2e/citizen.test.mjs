@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   serverPerFile, testkit, launch, byTest, scanVenue, expectGenuineVenue, declareAndSubmit,
-  confirmedId,
+  confirmedId, checkInAtPoster,
 } from './harness.mjs';
 
 const env = serverPerFile();
@@ -96,11 +96,7 @@ test('first visit (full form) → revisit (one tap) → check-out by button and 
 test('dependants: each chosen person gets their own declaration and check-in', async () => {
   const { browser, page, errors } = await launch();
   try {
-    await page.goto(env.server.posterUrl);
-    await expectGenuineVenue(page);
-    await byTest(page, 'declare').click();
-    await declareAndSubmit(page);
-    const mine = await confirmedId(page);
+    const mine = await checkInAtPoster(page, env.server.posterUrl);
 
     // Next visit: add a child.
     await reopenPoster(page);
@@ -147,11 +143,7 @@ test('checking in elsewhere checks out; the default stay ends a visit; delete my
   const { browser, page, errors } = await launch();
   try {
     await page.clock.install();
-    await page.goto(env.server.posterUrl);
-    await expectGenuineVenue(page);
-    await byTest(page, 'declare').click();
-    await declareAndSubmit(page);
-    const market = await confirmedId(page);
+    const market = await checkInAtPoster(page, env.server.posterUrl);
 
     await reopenPoster(page, other.posterUrl);
     await expectGenuineVenue(page);
@@ -191,11 +183,7 @@ test('checking in elsewhere checks out; the default stay ends a visit; delete my
 test('a changed form asks a returning visitor only the new question', async () => {
   const { browser, page, errors } = await launch();
   try {
-    await page.goto(env.server.posterUrl);
-    await expectGenuineVenue(page);
-    await byTest(page, 'declare').click();
-    await declareAndSubmit(page);
-    const first = await confirmedId(page);
+    const first = await checkInAtPoster(page, env.server.posterUrl);
 
     // The authority adds a question.
     const current = await (await fetch(`${env.server.url}/v1/declaration-form`)).json();

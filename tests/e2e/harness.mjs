@@ -221,6 +221,18 @@ export async function declare(page, answers = {}) {
 }
 
 /**
+ * Opens `posterUrl`, declares with the full form and checks in; the delivered check-in's id.
+ * (On a device that declared before, the form is replaced by the one-tap revisit.)
+ */
+export async function checkInAtPoster(page, posterUrl, answers = {}) {
+  await page.goto(posterUrl);
+  await expectGenuineVenue(page);
+  await byTest(page, 'declare').click();
+  await declareAndSubmit(page, answers);
+  return confirmedId(page);
+}
+
+/**
  * The check-in id shown on the confirmation screen, once the confirmation says the server has
  * it (the check-in is stored on the device first, then delivered by the outbox).
  */
