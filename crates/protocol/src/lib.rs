@@ -6,7 +6,8 @@
 //! declaration and its validation rules ([`declaration`]), the declaration
 //! form as versioned data ([`form`]), the JSON bodies of the check-in API
 //! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
-//! ([`personal_code`]: national v1.1 and the chip ID card's QR).
+//! ([`personal_code`]: national v1.1 and the chip ID card's QR), and the keys
+//! that recognise one person across check-ins ([`person_key`]).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -15,6 +16,7 @@
 pub mod api;
 pub mod declaration;
 pub mod form;
+pub mod person_key;
 pub mod personal_code;
 pub mod short_code;
 pub mod venue_code;

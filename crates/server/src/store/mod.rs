@@ -17,6 +17,7 @@ use vaora_protocol::api::{
     TokenInfo, Unit, VenueActivity,
 };
 use vaora_protocol::declaration::Declaration;
+use vaora_protocol::person_key::PersonKey;
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
@@ -57,6 +58,14 @@ impl NewCheckIn {
     /// The declaration as stored; a replay is "the same" when these bytes are equal.
     fn declaration_json(&self) -> Result<String, StoreError> {
         serde_json::to_string(&self.declaration).map_err(|err| StoreError::Corrupt(err.to_string()))
+    }
+
+    /// Whom the check-in is for, as the `checkin_people` index keys them.
+    fn person_keys(&self) -> Vec<String> {
+        PersonKey::of_answers(&self.declaration.answers)
+            .iter()
+            .map(PersonKey::to_string)
+            .collect()
     }
 
     fn receipt(&self, checked_in_at: i64) -> CheckInReceipt {
@@ -222,6 +231,15 @@ pub trait Storage: Send + Sync + 'static {
         to: i64,
         limit: u32,
     ) -> Result<Vec<CheckInRow>, StoreError>;
+    /// The check-ins of the person with key `person` (`PersonKey`'s text) received in
+    /// `[from, to)`, oldest first, at most `limit`.
+    async fn checkins_of(
+        &self,
+        person: String,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError>;
     /// Appends several reads to the audit log at once (a trace).
     async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError>;
     /// Whether `unit` is `ancestor` or lies below it.
@@ -321,6 +339,16 @@ fn record(
         checked_out_at,
     })
 }
+
+/// A person's check-ins through the person index; `?1` person key, `?2`/`?3` the period, `?4`
+/// the limit.
+const CHECKINS_OF_SQL: &str = "SELECT c.id, c.venue_id, v.name, v.unit_code, c.declaration,
+       c.client_time, c.checked_in_at, c.checked_out_at, v.kind
+FROM checkin_people p
+JOIN checkins c ON c.id = p.checkin_id
+JOIN venues v ON v.id = c.venue_id
+WHERE p.person = ?1 AND p.checked_in_at >= ?2 AND p.checked_in_at < ?3
+ORDER BY p.checked_in_at, p.checkin_id LIMIT ?4";
 
 /// Whether `?1` is `?2` or lies below it, walking up the parents.
 const UNIT_WITHIN_SQL: &str = "

@@ -16,7 +16,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
-    StoredForm, VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
+    VENUE_ACTIVITY_SQL,
 };
 
 /// Connections per server process; several processes share the database's limit.
@@ -25,6 +26,13 @@ const MAX_CONNECTIONS: u32 = 16;
 /// Whether `location` names a PostgreSQL database rather than a SQLite file.
 pub fn is_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// SQL shared with SQLite, its `?N` placeholders written PostgreSQL's way (`$N`).
+fn numbered(sql: &str) -> String {
+    (1..=9).fold(sql.to_owned(), |sql, n| {
+        sql.replace(&format!("?{n}"), &format!("${n}"))
+    })
 }
 
 /// The PostgreSQL store.
@@ -176,6 +184,8 @@ impl Storage for PostgresStore {
 
     async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
         let declaration = checkin.declaration_json()?;
+        // The check-in and its person index commit together.
+        let mut tx = self.pool.begin().await?;
         // A concurrent insert of the same id waits on the primary key until the first commits,
         // then does nothing; the read below sees the committed row either way.
         let inserted = sqlx::query(
@@ -187,12 +197,26 @@ impl Storage for PostgresStore {
         .bind(&declaration)
         .bind(checkin.client_time)
         .bind(checkin.received_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         if inserted == 1 {
+            for person in checkin.person_keys() {
+                sqlx::query(
+                    "INSERT INTO checkin_people (person, checked_in_at, checkin_id, venue_id)
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(person)
+                .bind(checkin.received_at)
+                .bind(checkin.id)
+                .bind(checkin.venue.id as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
             return Ok(InsertOutcome::Created(checkin.receipt(checkin.received_at)));
         }
+        tx.commit().await?;
         let row =
             sqlx::query("SELECT venue_id, declaration, checked_in_at FROM checkins WHERE id = $1")
                 .bind(checkin.id)
@@ -214,6 +238,23 @@ impl Storage for PostgresStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(record_row).transpose()
+    }
+
+    async fn checkins_of(
+        &self,
+        person: String,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        let rows = sqlx::query(&numbered(CHECKINS_OF_SQL))
+            .bind(person)
+            .bind(from)
+            .bind(to)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_row).collect()
     }
 
     async fn checkins_at(
@@ -432,6 +473,22 @@ impl Storage for PostgresStore {
                 break;
             }
         }
+        // Then the person index of the same check-ins (the same times), in chunks too.
+        loop {
+            let chunk = sqlx::query(
+                "DELETE FROM checkin_people WHERE (person, checked_in_at, checkin_id) IN (
+                     SELECT person, checked_in_at, checkin_id FROM checkin_people
+                     WHERE checked_in_at < $1 LIMIT $2)",
+            )
+            .bind(cutoff)
+            .bind(PURGE_CHUNK)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if chunk < PURGE_CHUNK as u64 {
+                break;
+            }
+        }
         sqlx::query("INSERT INTO purges (ran_at, cutoff, deleted) VALUES ($1, $2, $3)")
             .bind(now)
             .bind(cutoff)
@@ -574,11 +631,7 @@ impl Storage for PostgresStore {
         from: i64,
         to: i64,
     ) -> Result<Vec<VenueActivity>, StoreError> {
-        let sql = VENUE_ACTIVITY_SQL
-            .replace("?1", "$1")
-            .replace("?2", "$2")
-            .replace("?3", "$3");
-        let rows = sqlx::query(&sql)
+        let rows = sqlx::query(&numbered(VENUE_ACTIVITY_SQL))
             .bind(unit)
             .bind(from)
             .bind(to)
@@ -605,7 +658,7 @@ impl Storage for PostgresStore {
         if unit == ancestor {
             return Ok(true);
         }
-        let sql = UNIT_WITHIN_SQL.replace("?1", "$1").replace("?2", "$2");
+        let sql = numbered(UNIT_WITHIN_SQL);
         let n: i64 = sqlx::query_scalar(&sql)
             .bind(unit)
             .bind(ancestor)

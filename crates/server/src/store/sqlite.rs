@@ -21,7 +21,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
-    StoredForm, VenueRow, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL, VENUE_ACTIVITY_SQL,
+    StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
+    VENUE_ACTIVITY_SQL,
 };
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
@@ -103,6 +104,16 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE venues ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
     ALTER TABLE venues ADD COLUMN address TEXT NOT NULL DEFAULT '';
     ALTER TABLE venues ADD COLUMN contact TEXT NOT NULL DEFAULT '';",
+    // Who each check-in is for, by person key, with its venue and time: a person's visits
+    // from this index alone (tracing, a kiosk's exit scan).
+    "CREATE TABLE checkin_people (
+        person         TEXT NOT NULL,
+        checked_in_at  INTEGER NOT NULL,
+        checkin_id     TEXT NOT NULL,
+        venue_id       INTEGER NOT NULL,
+        PRIMARY KEY (person, checked_in_at, checkin_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX checkin_people_by_time ON checkin_people(checked_in_at);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -363,6 +374,18 @@ fn insert_checkin(conn: &Connection, checkin: &NewCheckIn) -> Result<InsertOutco
             checkin.received_at
         ])?;
     if inserted == 1 {
+        let mut index = conn.prepare_cached(
+            "INSERT INTO checkin_people (person, checked_in_at, checkin_id, venue_id)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for person in checkin.person_keys() {
+            index.execute(params![
+                person,
+                checkin.received_at,
+                id,
+                checkin.venue.id as i64
+            ])?;
+        }
         return Ok(InsertOutcome::Created(checkin.receipt(checkin.received_at)));
     }
     let (venue_id, stored, checked_in_at): (i64, String, i64) = conn
@@ -475,6 +498,23 @@ impl Storage for SqliteStore {
                 .query_row(params![id.to_string()], raw_record)
                 .optional()?;
             row.map(record_row).transpose()
+        })
+        .await
+    }
+
+    async fn checkins_of(
+        &self,
+        person: String,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.read(move |conn| {
+            let mut statement = conn.prepare_cached(CHECKINS_OF_SQL)?;
+            let rows = statement
+                .query_map(params![person, from, to, limit], raw_record)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(record_row).collect()
         })
         .await
     }
@@ -702,6 +742,29 @@ impl Storage for SqliteStore {
                 })
                 .await?;
             deleted += chunk;
+            if chunk < PURGE_CHUNK as u64 {
+                break;
+            }
+        }
+        // Then the person index of the same check-ins (the same times), in chunks too.
+        loop {
+            let chunk = self
+                .write(|sender| {
+                    job(
+                        move |conn| {
+                            let n = conn.execute(
+                                "DELETE FROM checkin_people
+                                 WHERE (person, checked_in_at, checkin_id) IN (
+                                     SELECT person, checked_in_at, checkin_id FROM checkin_people
+                                     WHERE checked_in_at < ?1 LIMIT ?2)",
+                                params![cutoff, PURGE_CHUNK],
+                            )?;
+                            Ok(n as u64)
+                        },
+                        sender,
+                    )
+                })
+                .await?;
             if chunk < PURGE_CHUNK as u64 {
                 break;
             }

@@ -496,6 +496,71 @@ async fn a_purge_deletes_only_old_check_ins_and_is_recorded() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persons_check_ins_are_found_by_phone_or_id_and_purged_with_them() {
+    for subject in subjects().await {
+        let store = &subject.store;
+        let market = venue(store, "Chợ", 1).await;
+        let clinic = venue(store, "Trạm y tế", 2).await;
+        let with_id = |id: Uuid, venue: &VenueRow, phone: &str, at: i64| {
+            let mut checkin = checkin(id, venue, "Lê Văn Tám", at);
+            let answers = &mut checkin.declaration.answers;
+            answers.insert("phone".into(), Answer::Text(phone.into()));
+            answers.insert("id_number".into(), Answer::Text("001099012345".into()));
+            checkin
+        };
+        let (first, second, other) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        for checkin in [
+            with_id(second, &clinic, "+84 912 345 678", 3_000),
+            with_id(first, &market, "0912345678", 1_000),
+            checkin(other, &market, "Người khác", 2_000),
+        ] {
+            store.insert_checkin(checkin).await.expect("insert");
+        }
+        // A replay indexes nothing twice.
+        store
+            .insert_checkin(with_id(first, &market, "0912345678", 1_000))
+            .await
+            .expect("replay");
+        let ids = |rows: Vec<super::CheckInRow>| -> Vec<Uuid> {
+            rows.iter().map(|row| row.receipt.id).collect()
+        };
+        let by_id = store
+            .checkins_of("id:001099012345".into(), 0, 10_000, 10)
+            .await
+            .expect("by id");
+        assert_eq!(
+            ids(by_id),
+            [first, second],
+            "{}: oldest first",
+            subject.name
+        );
+        let by_phone = store
+            .checkins_of("phone:0912345678".into(), 0, 10_000, 10)
+            .await
+            .expect("by phone");
+        // The suite's plain declaration has the same phone: three check-ins.
+        assert_eq!(ids(by_phone), [first, other, second], "{}", subject.name);
+        let window = store
+            .checkins_of("id:001099012345".into(), 1_001, 3_000, 10)
+            .await
+            .expect("window");
+        assert!(window.is_empty(), "{}: [from, to)", subject.name);
+        let limited = store
+            .checkins_of("phone:0912345678".into(), 0, 10_000, 1)
+            .await
+            .expect("limit");
+        assert_eq!(ids(limited), [first], "{}", subject.name);
+
+        store.purge_checkins(2_500, 10_000).await.expect("purge");
+        let left = store
+            .checkins_of("phone:0912345678".into(), 0, 10_000, 10)
+            .await
+            .expect("after purge");
+        assert_eq!(ids(left), [second], "{}", subject.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_of_personal_data_are_logged_per_check_in() {
     use vaora_protocol::api::AccessRecord;
     for subject in subjects().await {
