@@ -23,6 +23,22 @@ pub enum Kind {
     CheckIn,
     /// `POST /v1/checkins/{checkin}/checkout`: sent only once that check-in is delivered.
     CheckOut { checkin: Uuid },
+    /// `POST /v1/staff/checkins`: a kiosk or paper check-in, with the entry's staff token.
+    StaffCheckIn,
+    /// `POST /v1/staff/checkouts`: a kiosk's exit scan; when this kiosk queued the person's
+    /// entry itself (`after`), sent only once that entry is delivered.
+    StaffCheckOut { after: Option<Uuid> },
+}
+
+impl Kind {
+    /// The queued request this one must wait for (and fails with).
+    pub fn waits_for(&self) -> Option<Uuid> {
+        match *self {
+            Kind::CheckOut { checkin } => Some(checkin),
+            Kind::StaffCheckOut { after } => after,
+            Kind::CheckIn | Kind::StaffCheckIn => None,
+        }
+    }
 }
 
 /// Where an entry stands.
@@ -53,6 +69,9 @@ pub struct Entry {
     /// widgets pointed at different backends; each request goes where it was made.
     #[serde(default)]
     pub endpoint: String,
+    /// The bearer token a staff request is made with (empty: none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
     pub queued_at: i64,
     /// Sends that failed so far.
     pub failures: u32,
@@ -129,6 +148,19 @@ impl Outbox {
         body: String,
         now: i64,
     ) -> bool {
+        self.enqueue_as(endpoint, "", id, kind, body, now)
+    }
+
+    /// Queues a request made with a bearer `token` (venue staff), as [`Outbox::enqueue_to`].
+    pub fn enqueue_as(
+        &mut self,
+        endpoint: &str,
+        token: &str,
+        id: Uuid,
+        kind: Kind,
+        body: String,
+        now: i64,
+    ) -> bool {
         if self.entries.iter().any(|entry| entry.id == id) {
             return false;
         }
@@ -137,6 +169,7 @@ impl Outbox {
             kind,
             body,
             endpoint: endpoint.to_owned(),
+            token: token.to_owned(),
             queued_at: now,
             failures: 0,
             state: State::Pending { due_at: now },
@@ -166,15 +199,13 @@ impl Outbox {
     }
 
     fn may_go(&self, entry: &Entry) -> bool {
-        match entry.kind {
-            Kind::CheckIn => true,
-            Kind::CheckOut { checkin } => self
-                .entries
+        entry.kind.waits_for().is_none_or(|first| {
+            self.entries
                 .iter()
-                .find(|other| other.id == checkin)
+                .find(|other| other.id == first)
                 // A check-in no longer queued was delivered and pruned.
-                .is_none_or(|other| matches!(other.state, State::Delivered { .. })),
-        }
+                .is_none_or(|other| matches!(other.state, State::Delivered { .. }))
+        })
     }
 
     /// Records what became of sending `id`. A retry waits longer after every failure.
@@ -197,7 +228,7 @@ impl Outbox {
         if let State::Rejected { .. } = &entry.state {
             let refused = entry.id;
             for other in &mut self.entries {
-                if other.kind == (Kind::CheckOut { checkin: refused }) {
+                if other.kind.waits_for() == Some(refused) {
                     other.state = State::Rejected {
                         at: now,
                         code: "checkin_rejected".into(),
@@ -255,10 +286,7 @@ impl Outbox {
                     State::Delivered { .. } | State::Rejected { .. }
                 )
             })
-            .filter_map(|entry| match entry.kind {
-                Kind::CheckOut { checkin } => Some(checkin),
-                Kind::CheckIn => None,
-            })
+            .filter_map(|entry| entry.kind.waits_for())
             .collect();
         let mut forgotten = Vec::new();
         self.entries.retain(|entry| {

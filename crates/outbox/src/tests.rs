@@ -128,6 +128,47 @@ fn a_check_out_waits_for_its_check_in() {
 }
 
 #[test]
+fn a_kiosk_exit_waits_for_the_entry_it_queued_and_carries_the_staff_token() {
+    let mut outbox = Outbox::new(Backoff::default());
+    outbox.enqueue_as("", "vaora_staff", id(1), Kind::StaffCheckIn, "{}".into(), 1_000);
+    outbox.enqueue_as(
+        "",
+        "vaora_staff",
+        id(2),
+        Kind::StaffCheckOut { after: Some(id(1)) },
+        "{}".into(),
+        1_000,
+    );
+    // An exit of someone this kiosk did not let in waits for nothing.
+    outbox.enqueue_as(
+        "",
+        "vaora_staff",
+        id(3),
+        Kind::StaffCheckOut { after: None },
+        "{}".into(),
+        1_000,
+    );
+    let entry = outbox.next_due(1_000).expect("the entry");
+    assert_eq!((entry.id, entry.token.as_str()), (id(1), "vaora_staff"));
+    outbox.record(id(1), Outcome::Retry, 1_000);
+    assert_eq!(outbox.next_due(1_000).map(|e| e.id), Some(id(3)));
+    outbox.record(id(3), Outcome::Delivered, 1_000);
+    assert_eq!(outbox.next_due(1_000), None, "the exit waits for its entry");
+    outbox.online(1_000);
+    outbox.next_due(1_000).expect("the entry again");
+    outbox.record(id(1), Outcome::Rejected("personal_code_invalid".into()), 1_100);
+    assert!(matches!(
+        &outbox.entry(id(2)).expect("queued").state,
+        State::Rejected { code, .. } if code == "checkin_rejected"
+    ));
+    let json = serde_json::to_value(outbox.entry(id(2))).expect("json");
+    assert_eq!(json["kind"], "staff_check_out");
+    assert_eq!(json["token"], "vaora_staff");
+    let plain = serde_json::to_value(queued(&[9]).entry(id(9))).expect("json");
+    assert!(plain.get("token").is_none(), "a visitor's request has none");
+}
+
+#[test]
 fn after_a_reload_what_was_being_sent_is_sent_again() {
     let mut outbox = queued(&[1]);
     outbox.next_due(1_000).expect("due");
