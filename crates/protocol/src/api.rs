@@ -59,6 +59,10 @@ pub struct CheckInRecord {
     /// When the visitor checked out (unix ms), if they did.
     #[serde(default)]
     pub checked_out_at: Option<i64>,
+    /// How venue staff entered it (kiosk scan, paper declaration); absent when the visitor
+    /// checked in on their own device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_by: Option<crate::staff::EnteredBy>,
 }
 
 /// Answer of GET /v1/trace: the visits at one venue that overlap a period, with their
@@ -317,6 +321,14 @@ pub struct RegisteredVenue {
     pub kind: VenueKind,
     /// Its street address (may be empty).
     pub address: String,
+    /// A venue-staff token for the venue, shown this once (the backend keeps only its hash);
+    /// absent from backends without staff features.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_token: Option<String>,
+    /// `<origin>/staff#token=<staff_token>`: the link that signs staff in (the token in the
+    /// fragment, so it never reaches a server log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_url: Option<String>,
 }
 
 /// Where a venue-code signing key stands. Codes signed by an active or retired key verify
@@ -663,6 +675,14 @@ pub mod error_code {
     pub const FORM_VERSION_CONFLICT: &str = "form_version_conflict";
     /// Something failed on the server.
     pub const INTERNAL: &str = "internal";
+
+    // Venue staff (crate::staff).
+    /// A scanned text is not a personal QR code (the message says why).
+    pub const PERSONAL_CODE_INVALID: &str = "personal_code_invalid";
+    /// The person has no open check-in at this venue to check out.
+    pub const NOT_INSIDE: &str = "not_inside";
+    /// The invitation code is unknown, already used or expired.
+    pub const INVITATION_INVALID: &str = "invitation_invalid";
 }
 
 /// Configuration handed to the page (GET /config.json or embed options).

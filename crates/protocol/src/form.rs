@@ -556,7 +556,7 @@ pub(crate) fn is_id_number(text: &str) -> bool {
     (digits && (text.len() == 9 || text.len() == 12)) || passport
 }
 
-fn is_insurance_number(text: &str) -> bool {
+pub(crate) fn is_insurance_number(text: &str) -> bool {
     let bytes = text.as_bytes();
     let all_digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
     (bytes.len() == 10 && all_digits(bytes))

@@ -7,7 +7,8 @@
 //! form as versioned data ([`form`]), the JSON bodies of the check-in API
 //! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
 //! ([`personal_code`]: national v1.1 and the chip ID card's QR), and the keys
-//! that recognise one person across check-ins ([`person_key`]).
+//! that recognise one person across check-ins ([`person_key`]), and the venue-staff API
+//! ([`staff`]: kiosk and paper check-ins, exits, invitations).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -19,12 +20,15 @@ pub mod form;
 pub mod person_key;
 pub mod personal_code;
 pub mod short_code;
+pub mod staff;
 pub mod venue_code;
 
 pub use api::{ApiError, CheckInReceipt, CheckInRequest, ClientConfig, VenueLookup};
 pub use declaration::{Declaration, Problem};
 pub use form::{Answer, AnswerError, Answers, DeclarationForm};
-pub use personal_code::{parse_personal, CccdCode, PersonalCode, PersonalCodeError};
+pub use personal_code::{
+    parse_personal, vaora_personal_code, CccdCode, PersonalCode, PersonalCodeError, ScannedPerson,
+};
 pub use short_code::{ShortCode, ShortCodeError};
 #[cfg(feature = "sign")]
 pub use venue_code::VenueSigner;

@@ -1,6 +1,6 @@
 //! Personal QR codes: the national standard v1.1 (Decision 1405/QĐ-BTTTT, 2021) that a
 //! visitor shows for venue staff to scan, and the chip ID card's QR ([`CccdCode`]), which a
-//! kiosk reads too.
+//! kiosk reads too, and Vaora's own code carrying a whole declaration ([`vaora_personal_code`]).
 //!
 //! v1.1 is `SoGiayTo|HoTen|NgaySinh|LoaiDinhDanh|QID|EXT`: the ID document number, the name in
 //! capitals without diacritics, the birth date `YYYY-MM-DD`, 0 (self-declared) or 1 (declared
@@ -10,14 +10,17 @@
 mod cccd;
 mod date;
 mod fold;
+mod scanned;
+mod vaora;
 
 use std::fmt;
 
 pub use cccd::CccdCode;
 pub use date::CalendarDate;
 pub use fold::fold_name;
+pub use vaora::{vaora_personal_code, VAORA_PREFIX};
 
-use crate::declaration::{name_problem, normalize_phone, phone_problem};
+use crate::declaration::{name_problem, normalize_phone, phone_problem, Declaration};
 use crate::form::{is_id_number, Answer, Answers};
 
 /// Fields of a v1.1 code.
@@ -85,8 +88,12 @@ pub enum PersonalCodeError {
     IssueDate,
     /// A QID or an extra holds a separator (`|`, `<`) or a control character.
     Field,
-    /// Neither a v1.1 personal code nor a chip ID card's code.
+    /// Neither a v1.1 personal code, a chip ID card's code nor a Vaora code.
     Unrecognized,
+    /// A Vaora code whose text after the prefix is not base64url.
+    Encoding,
+    /// A Vaora code that does not hold a declaration's JSON.
+    Declaration,
 }
 
 impl fmt::Display for PersonalCodeError {
@@ -102,6 +109,8 @@ impl fmt::Display for PersonalCodeError {
             Self::IssueDate => "not a valid issue date",
             Self::Field => "a field holds a separator or control character",
             Self::Unrecognized => "not a personal QR code",
+            Self::Encoding => "the Vaora code is not base64url",
+            Self::Declaration => "the Vaora code does not hold a declaration",
         })
     }
 }
@@ -281,11 +290,17 @@ pub enum ScannedPerson {
     National(PersonalCode),
     /// The chip ID card's QR.
     Cccd(CccdCode),
+    /// Vaora's own code: the visitor's whole declaration.
+    Vaora(Declaration),
 }
 
-/// Reads either personal format. When neither fits, the error is the one of the format the
-/// text was most likely meant to be (by its field count), so the kiosk can say what is wrong.
+/// Reads any personal format. When none fits, the error is the one of the format the text was
+/// most likely meant to be (its prefix, else its field count), so the kiosk can say what is
+/// wrong.
 pub fn parse_personal(text: &str) -> Result<ScannedPerson, PersonalCodeError> {
+    if let Some(vaora) = vaora::parse_vaora(text) {
+        return vaora.map(ScannedPerson::Vaora);
+    }
     let national = match PersonalCode::parse(text) {
         Ok(code) => return Ok(ScannedPerson::National(code)),
         Err(err) => err,

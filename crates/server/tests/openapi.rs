@@ -12,6 +12,11 @@ use vaora_protocol::api::{
     UnitImport, UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::staff::{
+    CloseDay, ClosedDay, InvitationAcceptance, StaffCheckInReceipt, StaffCheckInRequest,
+    StaffCheckOutReceipt, StaffCheckOutRequest, StaffInvitation, StaffInvitationRequest,
+    StaffVenue,
+};
 
 /// The document, as the server serves it at `/v1/openapi.json`.
 const OPENAPI: &str = vaora_server::routes::OPENAPI_JSON;
@@ -49,6 +54,17 @@ fn generated() -> Map<String, Value> {
     add::<TraceReport>(&mut generator);
     add::<DeclarationForm>(&mut generator);
     add::<PosterBatch>(&mut generator);
+    // Venue staff (optional part of the protocol).
+    add::<StaffCheckInRequest>(&mut generator);
+    add::<StaffCheckInReceipt>(&mut generator);
+    add::<StaffCheckOutRequest>(&mut generator);
+    add::<StaffCheckOutReceipt>(&mut generator);
+    add::<StaffVenue>(&mut generator);
+    add::<CloseDay>(&mut generator);
+    add::<ClosedDay>(&mut generator);
+    add::<StaffInvitationRequest>(&mut generator);
+    add::<StaffInvitation>(&mut generator);
+    add::<InvitationAcceptance>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -1,4 +1,6 @@
 use super::*;
+use crate::person_key::PersonKey;
+use crate::staff::MaskedPerson;
 
 fn date(year: u16, month: u8, day: u8) -> CalendarDate {
     CalendarDate::new(year, month, day).expect("a real date")
@@ -289,8 +291,11 @@ fn parse_personal_says_what_is_wrong_with_the_format_meant() {
         parse_personal("https://vaora.example/c#ABC"),
         Err(Unrecognized)
     );
-    assert_eq!(parse_personal("a|b|c|d|e|f|g|h"), Err(Unrecognized));
-    assert_eq!(parse_personal(""), Err(Unrecognized));
+    assert_eq!(
+        parse_personal("a|b|c|d|e|f|g|h"),
+        Err(PersonalCodeError::Unrecognized)
+    );
+    assert_eq!(parse_personal(""), Err(PersonalCodeError::Unrecognized));
 }
 
 #[test]
@@ -332,4 +337,202 @@ fn a_declaration_with_unusable_answers_gives_nothing_for_them() {
         DeclaredPerson::default()
     );
     assert_eq!(DeclaredPerson::default().extras(), Extras::default());
+}
+
+fn text(answers: &Answers, id: &str) -> Option<String> {
+    match answers.get(id) {
+        Some(Answer::Text(text)) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+fn declaration() -> Declaration {
+    Declaration {
+        form_version: 1,
+        answers: [
+            ("full_name", Answer::Text("Trần Thị Bích Ngọc".into())),
+            ("id_number", Answer::Text("079301004567".into())),
+            ("phone", Answer::Text("0987654321".into())),
+            ("birth_year", Answer::Number(2001)),
+            ("symptoms", Answer::Many(vec!["cough".into()])),
+            ("consent", Answer::Bool(true)),
+        ]
+        .into_iter()
+        .map(|(id, answer)| (id.to_owned(), answer))
+        .collect(),
+    }
+}
+
+#[test]
+fn a_vaora_code_carries_the_whole_declaration_and_reads_back() {
+    let code = vaora_personal_code(&declaration());
+    assert!(code.starts_with("VAORA:P1:"), "{code}");
+    let payload = &code["VAORA:P1:".len()..];
+    assert!(
+        payload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "base64url without padding: {payload}"
+    );
+    assert_eq!(
+        parse_personal(&code),
+        Ok(ScannedPerson::Vaora(declaration()))
+    );
+    // Whitespace a scanner adds around the text is harmless.
+    assert_eq!(
+        parse_personal(&format!(" {code}\n")),
+        Ok(ScannedPerson::Vaora(declaration()))
+    );
+}
+
+#[test]
+fn a_broken_vaora_code_says_what_is_wrong() {
+    use PersonalCodeError::{Declaration as NoDeclaration, Encoding};
+    assert_eq!(parse_personal("VAORA:P1:***"), Err(Encoding));
+    assert_eq!(parse_personal("VAORA:P1:e30="), Err(Encoding), "padding");
+    let encode = |json: &str| {
+        format!(
+            "VAORA:P1:{}",
+            base64ct::Base64UrlUnpadded::encode_string(json.as_bytes())
+        )
+    };
+    use base64ct::Encoding as _;
+    assert_eq!(parse_personal(&encode("not json")), Err(NoDeclaration));
+    assert_eq!(
+        parse_personal(&encode(r#"{"answers":{}}"#)),
+        Err(NoDeclaration),
+        "no form version"
+    );
+    assert_eq!(
+        parse_personal(&encode(r#"{"form_version":1,"answers":{},"x":1}"#)),
+        Err(NoDeclaration),
+        "unknown field"
+    );
+    assert_eq!(
+        parse_personal(&encode(r#"{"form_version":1,"answers":{}}"#)),
+        Ok(ScannedPerson::Vaora(Declaration {
+            form_version: 1,
+            answers: Answers::new()
+        }))
+    );
+    assert_eq!(
+        parse_personal("VAORA:P2:e30"),
+        Err(PersonalCodeError::Unrecognized)
+    );
+}
+
+#[test]
+fn a_national_code_gives_its_identity_keys_and_mask() {
+    let code = anh()
+        .with_extras(Extras {
+            gender: "NU".into(),
+            insurance_number: "DN4010123456789".into(),
+            phone: "+84 912 345 678".into(),
+            ..Extras::default()
+        })
+        .expect("valid extras");
+    let person = parse_personal(&code.to_payload()).expect("reads back");
+    let answers = person.answers();
+    assert_eq!(
+        text(&answers, "full_name").as_deref(),
+        Some("NGUYEN THI ANH")
+    );
+    assert_eq!(text(&answers, "id_number").as_deref(), Some("001190012345"));
+    assert_eq!(answers.get("birth_year"), Some(&Answer::Number(1990)));
+    assert_eq!(text(&answers, "gender").as_deref(), Some("female"));
+    assert_eq!(text(&answers, "phone").as_deref(), Some("0912345678"));
+    assert_eq!(
+        text(&answers, "insurance_number").as_deref(),
+        Some("DN4010123456789")
+    );
+    assert_eq!(answers.len(), 6, "{answers:?}");
+    assert_eq!(
+        person.keys(),
+        vec![
+            PersonKey::IdNumber("001190012345".into()),
+            PersonKey::Phone("0912345678".into())
+        ]
+    );
+    assert_eq!(
+        person.masked(),
+        MaskedPerson {
+            name: "N. T. ANH".into(),
+            id_number: Some("••••••012345".into())
+        }
+    );
+}
+
+#[test]
+fn a_national_code_leaves_out_extras_a_form_would_refuse() {
+    let code = anh()
+        .with_extras(Extras {
+            gender: "X".into(),
+            insurance_number: "123".into(),
+            phone: "12345".into(),
+            ..Extras::default()
+        })
+        .expect("valid extras");
+    let answers = ScannedPerson::National(code).answers();
+    let mut ids: Vec<&str> = answers.keys().map(String::as_str).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["birth_year", "full_name", "id_number"]);
+}
+
+#[test]
+fn a_chip_id_card_gives_its_identity_keys_and_mask() {
+    let person = parse_personal(CCCD).expect("a card code");
+    let answers = person.answers();
+    assert_eq!(
+        text(&answers, "full_name").as_deref(),
+        Some("Nguyễn Thị Ánh")
+    );
+    assert_eq!(text(&answers, "id_number").as_deref(), Some("001190012345"));
+    assert_eq!(answers.get("birth_year"), Some(&Answer::Number(1990)));
+    assert_eq!(text(&answers, "gender").as_deref(), Some("female"));
+    assert_eq!(answers.len(), 4, "{answers:?}");
+    assert_eq!(
+        person.keys(),
+        vec![PersonKey::IdNumber("001190012345".into())]
+    );
+    assert_eq!(person.masked().name, "N. T. ANH");
+    assert_eq!(person.masked().id_number.as_deref(), Some("••••••012345"));
+}
+
+#[test]
+fn a_vaora_code_gives_its_declarations_answers_keys_and_mask() {
+    let person = parse_personal(&vaora_personal_code(&declaration())).expect("reads back");
+    assert_eq!(person.answers(), declaration().answers);
+    assert_eq!(
+        person.keys(),
+        vec![
+            PersonKey::IdNumber("079301004567".into()),
+            PersonKey::Phone("0987654321".into())
+        ]
+    );
+    assert_eq!(
+        person.masked(),
+        MaskedPerson {
+            name: "T. T. B. NGOC".into(),
+            id_number: Some("••••••004567".into())
+        }
+    );
+}
+
+#[test]
+fn masks_of_short_or_missing_names_and_ids() {
+    let masked = |pairs: &[(&str, &str)]| {
+        MaskedPerson::of_answers(
+            &pairs
+                .iter()
+                .map(|(id, text)| ((*id).to_owned(), Answer::Text((*text).to_owned())))
+                .collect(),
+        )
+    };
+    assert_eq!(masked(&[("full_name", "  An  ")]).name, "AN");
+    assert_eq!(masked(&[("full_name", "lê   văn tám")]).name, "L. V. TAM");
+    assert_eq!(masked(&[]), MaskedPerson::default());
+    assert_eq!(
+        masked(&[("id_number", "C1234567")]).id_number.as_deref(),
+        Some("••••••67")
+    );
 }

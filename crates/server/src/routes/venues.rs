@@ -222,6 +222,8 @@ fn registered(state: &AppState, venue: VenueRow) -> RegisteredVenue {
         poster_url,
         kind: venue.kind,
         address: venue.address,
+        staff_token: None,
+        staff_url: None,
     }
 }
 

@@ -337,6 +337,7 @@ fn record(
             .map_err(|_| StoreError::Corrupt(format!("check-in {id} declaration")))?,
         client_time,
         checked_out_at,
+        entered_by: None,
     })
 }
 
