@@ -16,8 +16,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 use vaora_server::app::{router, AppState};
 use vaora_server::store::postgres::ScratchDatabase;
 use vaora_server::store::{
-    self, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, Store, StoreError, StoredForm,
-    VenueRow,
+    self, CheckInRow, InsertOutcome, NewCheckIn, NewInvitation, NewToken, StaffCheckOutRow,
+    StaffEntered, Storage, Store, StoreError, StoredForm, VenuePresence, VenueRow,
 };
 
 const TOKEN: &str = "conformance-test-token";
@@ -245,6 +245,66 @@ impl Storage for DuplicatesOnRetry {
     }
     async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError> {
         self.0.venue_registered_at(id).await
+    }
+    async fn checkins_of(
+        &self,
+        person: String,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.0.checkins_of(person, from, to, limit).await
+    }
+    // Venue staff.
+    async fn insert_staff_checkin(
+        &self,
+        checkin: NewCheckIn,
+        entered: StaffEntered,
+    ) -> Result<InsertOutcome, StoreError> {
+        self.0.insert_staff_checkin(checkin, entered).await
+    }
+    async fn venue_presence(
+        &self,
+        venue: u64,
+        open_since: i64,
+        today: i64,
+    ) -> Result<VenuePresence, StoreError> {
+        self.0.venue_presence(venue, open_since, today).await
+    }
+    async fn close_venue_day(
+        &self,
+        venue: u64,
+        open_since: i64,
+        at: i64,
+    ) -> Result<u64, StoreError> {
+        self.0.close_venue_day(venue, open_since, at).await
+    }
+    async fn staff_checkout(&self, id: Uuid) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        self.0.staff_checkout(id).await
+    }
+    async fn record_staff_checkout(
+        &self,
+        id: Uuid,
+        venue: u64,
+        checkin: Uuid,
+        at: i64,
+    ) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        self.0.record_staff_checkout(id, venue, checkin, at).await
+    }
+    async fn insert_invitation(
+        &self,
+        hash: String,
+        invitation: NewInvitation,
+    ) -> Result<(), StoreError> {
+        self.0.insert_invitation(hash, invitation).await
+    }
+    async fn accept_invitation(
+        &self,
+        hash: String,
+        now: i64,
+        token_hash: String,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.0.accept_invitation(hash, now, token_hash).await
     }
 }
 

@@ -273,8 +273,8 @@ impl VenueRegistration {
 }
 
 /// A contact as stored: a phone number in its domestic form, an e-mail address as typed
-/// (trimmed), or nothing.
-fn normalized_contact(contact: &str) -> Result<String, &'static str> {
+/// (trimmed), or nothing; or what is wrong with it.
+pub fn normalized_contact(contact: &str) -> Result<String, &'static str> {
     let contact = contact.trim();
     if contact.is_empty() {
         return Ok(String::new());

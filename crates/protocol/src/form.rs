@@ -363,6 +363,39 @@ impl DeclarationForm {
         }
     }
 
+    /// Checks only the answers given, each against its question, none required: for what a
+    /// kiosk reads off an identity card or a national personal code, which carry no health
+    /// answers. Unknown questions are refused; accepted answers come back normalised.
+    pub fn validate_given(
+        &self,
+        answers: &Answers,
+        current_year: u16,
+    ) -> Result<Answers, Vec<AnswerError>> {
+        let mut errors = Vec::new();
+        let mut accepted = Answers::new();
+        for (id, answer) in answers {
+            let question = self.question(id).filter(|q| q.kind != QuestionKind::Notice);
+            let checked = question.map_or(Err(Problem::UnknownQuestion), |question| {
+                check_answer(question, answer, current_year)
+            });
+            match checked {
+                Ok(Some(answer)) => {
+                    accepted.insert(id.clone(), answer);
+                }
+                Ok(None) => {}
+                Err(problem) => errors.push(AnswerError {
+                    question: id.clone(),
+                    problem,
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(accepted)
+        } else {
+            Err(errors)
+        }
+    }
+
     /// The questions of this form that were not in `earlier` or changed kind: what a returning
     /// visitor who answered `earlier` still has to answer.
     pub fn new_since<'a>(&'a self, earlier: &DeclarationForm) -> Vec<&'a Question> {

@@ -91,7 +91,7 @@ pub struct StaffCheckInReceipt {
     pub receipt: CheckInReceipt,
     /// Who it is, masked.
     pub person: MaskedPerson,
-    /// How the stored check-in was entered.
+    /// How this entry came in (a kiosk scan or a paper declaration).
     pub entered_by: EnteredBy,
     /// People inside the venue now (open check-ins of the last 24 hours).
     pub inside: u64,

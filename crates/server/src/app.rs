@@ -133,6 +133,13 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
             post(routes::venues::register_bulk)
                 .layer(DefaultBodyLimit::max(routes::units::MAX_UNITS_CSV_BYTES)),
         )
+        // Venue staff (optional part of the protocol).
+        .route("/staff/checkins", post(routes::staff::check_in))
+        .route("/staff/checkouts", post(routes::staff::check_out))
+        .route("/staff/close-day", post(routes::staff::close_day))
+        .route("/staff/venue", get(routes::staff::venue))
+        .route("/staff/invitations", post(routes::staff::invite))
+        .route("/staff/invitations/accept", post(routes::staff::accept))
         .route("/venues/{short_code}", get(routes::venues::lookup))
         .route(
             "/venues/{short_code}/poster.svg",

@@ -20,6 +20,8 @@ pub struct Principal {
     pub venue: Option<u64>,
     /// How the audit log names the caller (a token id and label, never a person's data).
     pub actor: String,
+    /// The issued token's id (`None` for the administrator token).
+    pub token_id: Option<u64>,
 }
 
 fn unauthorized() -> ApiFailure {
@@ -48,6 +50,7 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
             unit: None,
             venue: None,
             actor: "admin".into(),
+            token_id: None,
         });
     }
     let token = state
@@ -61,6 +64,7 @@ pub async fn principal(state: &AppState, headers: &HeaderMap) -> Result<Principa
         unit: token.unit_code,
         venue: token.venue_id,
         actor: format!("token {} ({})", token.id, token.label),
+        token_id: Some(token.id),
     })
 }
 

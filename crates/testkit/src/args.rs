@@ -10,6 +10,8 @@ pub const USAGE: &str = "\
 usage:
   vaora-testkit clip --text TEXT [--also TEXT] --width W --height H [--frames N] [--fps F]
                      [--module PX] [--invert] [--encoding E] --out FILE.y4m
+  vaora-testkit clip --text TEXT --next TEXT [--next TEXT ...] [--gap N] --width W --height H
+                     [--frames N] [--fps F] [--module PX] [--encoding E] --out FILE.y4m
   vaora-testkit clip --text TEXT --degrade LIST --width W --height H [--frames N] [--fps F]
                      --out FILE.y4m
   vaora-testkit frame [--text TEXT] --width W --height H [--degrade LIST] [--index N]
@@ -19,6 +21,9 @@ usage:
   vaora-testkit decode FILE.png|FILE.jpg
 
   clip   camera clip of a QR code (light grey background, slight per-frame jitter);
+         with --next, a queue of codes shown one after another (a kiosk's visitors):
+         each for --frames frames, then --gap frames (default 15) with no code, so a
+         looping clip shows every code again after a gap;
          with --degrade, a hand-held view of a poster on a wall instead (the code
          fills 45% of the short side, the hand drifts and trembles), degraded by
          LIST: `none` or comma-separated names from
@@ -45,6 +50,9 @@ usage:
 
 defaults: --frames 30, --fps 30, --size 800, --index 0, --module auto (code fills
 60% of the short side). Clip width and height must be even (4:2:0 chroma).";
+
+/// Frames without a code after each code of a queue, unless --gap says otherwise.
+const DEFAULT_GAP_FRAMES: usize = 15;
 
 /// Largest clip or photo side; keeps a typo from filling the disk.
 const MAX_SIDE: usize = 8192;
@@ -73,6 +81,10 @@ pub struct ClipOpts {
     /// The hand-held scene with these degradations (empty: none) instead of the plain clip.
     pub degrade: Option<Vec<Degradation>>,
     pub encoding: Encoding,
+    /// Codes shown after the first, one at a time (`--next`, repeatable).
+    pub next: Vec<String>,
+    /// Frames without a code after each code of a queue.
+    pub gap: usize,
 }
 
 /// How a code stores its text.
@@ -194,10 +206,26 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                     "--module",
                     "--degrade",
                     "--encoding",
+                    "--next",
+                    "--gap",
                     "--out",
                 ],
             )?;
             let degrade = flags.degradations()?;
+            if !flags.next.is_empty() || flags.get("--gap").is_some() {
+                for (flag, given) in [
+                    ("--also", flags.get("--also").is_some()),
+                    ("--degrade", degrade.is_some()),
+                    ("--invert", flags.invert),
+                ] {
+                    if given {
+                        return Err(UsageError(format!("a queue of codes takes no {flag}")));
+                    }
+                }
+                if flags.next.is_empty() {
+                    return Err(UsageError("--gap needs a queue: add --next TEXT".into()));
+                }
+            }
             if degrade.is_some() {
                 for (flag, given) in [
                     ("--also", flags.get("--also").is_some()),
@@ -218,6 +246,10 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, UsageErr
                 invert: flags.invert,
                 degrade,
                 encoding: Encoding::parse(flags.get("--encoding"))?,
+                gap: flags
+                    .number("--gap", 0, 10_000)?
+                    .unwrap_or(DEFAULT_GAP_FRAMES),
+                next: flags.next,
             }))
         }
         "frame" => {
@@ -296,10 +328,12 @@ fn video_opts(flags: &Flags) -> Result<VideoOpts, UsageError> {
     })
 }
 
-/// `--name value` pairs plus the one boolean flag, `--invert`.
+/// `--name value` pairs plus the one boolean flag, `--invert`, and the one repeatable flag,
+/// `--next`.
 struct Flags {
     values: Vec<(String, String)>,
     invert: bool,
+    next: Vec<String>,
 }
 
 impl Flags {
@@ -307,6 +341,7 @@ impl Flags {
         let mut flags = Flags {
             values: Vec::new(),
             invert: false,
+            next: Vec::new(),
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -317,13 +352,17 @@ impl Flags {
             if !allowed.contains(&arg.as_str()) {
                 return Err(UsageError(format!("unexpected argument `{arg}`")));
             }
-            if flags.get(arg).is_some() {
+            if arg != "--next" && flags.get(arg).is_some() {
                 return Err(UsageError(format!("{arg} given twice")));
             }
             let value = args
                 .next()
                 .ok_or_else(|| UsageError(format!("{arg} needs a value")))?;
-            flags.values.push((arg.clone(), value.clone()));
+            if arg == "--next" {
+                flags.next.push(value.clone());
+            } else {
+                flags.values.push((arg.clone(), value.clone()));
+            }
         }
         Ok(flags)
     }
@@ -401,8 +440,28 @@ mod tests {
                 invert: false,
                 degrade: None,
                 encoding: Encoding::Utf8,
+                next: Vec::new(),
+                gap: 15,
             }))
         );
+    }
+
+    #[test]
+    fn a_queue_of_codes_parses_in_order() {
+        let queue = parse_str(
+            "clip --text a --next b --gap 20 --next c --width 640 --height 480 --out q.y4m",
+        );
+        assert!(matches!(
+            queue,
+            Ok(Command::Clip(ClipOpts { ref text, ref next, gap: 20, .. }))
+                if text == "a" && next == &["b", "c"]
+        ));
+        assert!(parse_str("clip --text a --gap 5 --width 64 --height 64 --out q.y4m").is_err());
+        assert!(
+            parse_str("clip --text a --next b --also c --width 64 --height 64 --out q.y4m")
+                .is_err()
+        );
+        assert!(parse_str("png --text a --next b --out p.png").is_err());
     }
 
     #[test]

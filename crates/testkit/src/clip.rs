@@ -22,7 +22,7 @@ const BLANK_NOISE: u8 = 24;
 
 /// Writes a clip of the QR code for `opts.text` (and `opts.also` beside it: each code gets an
 /// equal panel of the frame, as when two posters hang side by side), both stored as
-/// `opts.encoding` says.
+/// `opts.encoding` says; or, with `opts.next`, a queue of codes one after another.
 pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
     let VideoOpts {
         width, height, fps, ..
@@ -30,6 +30,9 @@ pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
     if let Some(degradations) = &opts.degrade {
         let scene = Scene::new(Some(&opts.text), width, height, fps, degradations)?;
         return write_clip(&opts.video, |index| Ok(scene.frame(index)));
+    }
+    if !opts.next.is_empty() {
+        return write_queue_clip(opts);
     }
     let texts: Vec<&str> = std::iter::once(opts.text.as_str())
         .chain(opts.also.as_deref())
@@ -60,6 +63,47 @@ pub fn write_code_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
             frame.invert();
         }
         Ok(frame)
+    })
+}
+
+/// A queue of codes (`opts.text`, then each of `opts.next`): each shown for `frames` frames
+/// and followed by `gap` frames of the empty background, as people step up to a kiosk one
+/// after another.
+fn write_queue_clip(opts: &ClipOpts) -> Result<(), Box<dyn Error>> {
+    let VideoOpts {
+        width,
+        height,
+        frames,
+        ..
+    } = opts.video;
+    let codes = std::iter::once(&opts.text)
+        .chain(&opts.next)
+        .map(|text| {
+            let code = encode_as(text, opts.encoding)?;
+            let module = match opts.module {
+                Some(m) => m,
+                None => auto_module(&code, width, height, AUTO_FILL_PERCENT).ok_or_else(|| {
+                    format!("a {width}x{height} frame is too small for this code")
+                })?,
+            };
+            Ok((code, module))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let slot = frames + opts.gap;
+    let video = VideoOpts {
+        frames: slot * codes.len(),
+        out: opts.video.out.clone(),
+        ..opts.video
+    };
+    write_clip(&video, |index| {
+        let (code, module) = &codes[index / slot];
+        if index % slot < frames {
+            code_frame(code, *module, width, height, index)
+        } else {
+            let mut frame = Frame::filled(width, height, LIGHT);
+            Lcg::new(seed(index)).add_to(&mut frame.pixels, CODE_NOISE);
+            Ok(frame)
+        }
     })
 }
 
@@ -147,6 +191,8 @@ mod tests {
             invert: false,
             degrade: None,
             encoding: crate::args::Encoding::Utf8,
+            next: Vec::new(),
+            gap: 0,
         };
         write_code_clip(&opts).expect("clip written");
         let bytes = std::fs::read(&out).expect("clip");
@@ -164,6 +210,73 @@ mod tests {
         let mut found = texts(frame);
         found.sort();
         assert_eq!(found, ["LEFT CODE", "RIGHT CODE"]);
+    }
+
+    /// The frames of a Y4M clip of `width` x `height`, luma only.
+    fn clip_frames(bytes: &[u8], width: usize, height: usize) -> Vec<Frame> {
+        let mut frames = Vec::new();
+        let mut rest = bytes;
+        while let Some(start) = rest.windows(6).position(|w| w == b"FRAME\n") {
+            let pixels = &rest[start + 6..];
+            frames.push(Frame {
+                width,
+                height,
+                pixels: pixels[..width * height].to_vec(),
+            });
+            rest = &pixels[width * height * 3 / 2..];
+        }
+        frames
+    }
+
+    #[test]
+    fn a_queue_shows_each_code_in_turn_with_gaps_between() {
+        let dir = std::env::temp_dir().join(format!("vaora-testkit-queue-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let out = dir.join("queue.y4m");
+        let national = "001099012345|NGUYEN VAN AN|1999-03-04|0||<NAM<<0912345678";
+        let card = "079301004567|012345678|Trần Thị Bích|17051990|Nữ|12 Hàng Bạc, Hà Nội|01082021";
+        let opts = ClipOpts {
+            text: national.into(),
+            also: None,
+            video: VideoOpts {
+                width: 320,
+                height: 240,
+                frames: 2,
+                fps: 30,
+                out: out.clone(),
+            },
+            module: None,
+            invert: false,
+            degrade: None,
+            encoding: crate::args::Encoding::Utf8,
+            next: vec![card.into(), "VAORA:P1:eyJmb3JtX3ZlcnNpb24iOjF9".into()],
+            gap: 1,
+        };
+        write_code_clip(&opts).expect("clip written");
+        let bytes = std::fs::read(&out).expect("clip");
+        let _ = std::fs::remove_dir_all(&dir);
+        let seen: Vec<Vec<String>> = clip_frames(&bytes, 320, 240)
+            .into_iter()
+            .map(texts)
+            .collect();
+        let none: Vec<String> = Vec::new();
+        let national = vec![national.to_owned()];
+        let card = vec![card.to_owned()];
+        let vaora = vec!["VAORA:P1:eyJmb3JtX3ZlcnNpb24iOjF9".to_owned()];
+        assert_eq!(
+            seen,
+            [
+                national.clone(),
+                national,
+                none.clone(),
+                card.clone(),
+                card,
+                none.clone(),
+                vaora.clone(),
+                vaora,
+                none
+            ]
+        );
     }
 
     #[test]

@@ -344,3 +344,37 @@ fn example_answers_pass_the_form_they_were_made_for() {
     assert_eq!(answers["visit_reason"], Answer::Text("work".into()));
     assert!(v2.validate(&answers, YEAR).is_ok());
 }
+
+#[test]
+fn identity_answers_are_checked_field_by_field_without_required_questions() {
+    let mut answers = Answers::new();
+    answers.insert("full_name".into(), Answer::Text(" NGUYEN  VAN AN ".into()));
+    answers.insert("id_number".into(), Answer::Text("001099012345".into()));
+    answers.insert("birth_year".into(), Answer::Number(1999));
+    let accepted = reference()
+        .validate_given(&answers, YEAR)
+        .expect("identity answers pass");
+    assert_eq!(
+        accepted.get("full_name"),
+        Some(&Answer::Text("NGUYEN VAN AN".into()))
+    );
+    assert_eq!(accepted.len(), 3, "nothing else is required");
+
+    answers.insert("birth_year".into(), Answer::Number(1700));
+    answers.insert("nickname".into(), Answer::Text("An".into()));
+    let errors = reference()
+        .validate_given(&answers, YEAR)
+        .expect_err("a bad year and an unknown question");
+    let mut problems: Vec<(String, Problem)> = errors
+        .into_iter()
+        .map(|e| (e.question, e.problem))
+        .collect();
+    problems.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        problems,
+        vec![
+            ("birth_year".to_owned(), Problem::OutOfRange),
+            ("nickname".to_owned(), Problem::UnknownQuestion)
+        ]
+    );
+}

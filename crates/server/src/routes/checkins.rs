@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::DeserializeOwned;
 use vaora_protocol::api::{
     error_code, CheckInRequest, CheckOutReceipt, CheckOutRequest, ProgrammeState,
 };
@@ -28,11 +29,7 @@ pub async fn create(
     let now = now_ms();
     let trust = state.trust.snapshot();
     if trust.programme.state == ProgrammeState::SwitchedOff {
-        return Err(ApiFailure::new(
-            StatusCode::GONE,
-            error_code::PROGRAMME_SWITCHED_OFF,
-            "the check-in programme is switched off",
-        ));
+        return Err(programme_switched_off());
     }
     let claims = state
         .codes
@@ -50,32 +47,7 @@ pub async fn create(
             ),
         })?;
 
-    let form_version = request.declaration.form_version;
-    let form = state
-        .forms
-        .get(&state.store, form_version)
-        .await?
-        .ok_or_else(|| {
-            ApiFailure::new(
-                StatusCode::BAD_REQUEST,
-                error_code::FORM_NOT_FOUND,
-                "the declaration answers a form version this server does not have",
-            )
-        })?;
-    let answers = form
-        .validate(&request.declaration.answers, current_year(now))
-        .map_err(ApiFailure::validation)?;
-    let unknown_units = state
-        .unit_codes
-        .unknown_answers(&state.store, &form, &answers)
-        .await?;
-    if !unknown_units.is_empty() {
-        return Err(ApiFailure::validation(unknown_units));
-    }
-    let declaration = Declaration {
-        form_version,
-        answers,
-    };
+    let declaration = validated(&state, request.declaration, now).await?;
 
     let venue = state
         .store
@@ -89,11 +61,7 @@ pub async fn create(
             )
         })?;
     if venue.revoked_at.is_some() {
-        return Err(ApiFailure::new(
-            StatusCode::GONE,
-            error_code::VENUE_REVOKED,
-            "this venue was withdrawn; its posters no longer work",
-        ));
+        return Err(venue_revoked());
     }
 
     let outcome = state
@@ -122,6 +90,59 @@ pub async fn create(
     }
 }
 
+/// 410: the programme is switched off, so no check-in is taken.
+pub(crate) fn programme_switched_off() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::GONE,
+        error_code::PROGRAMME_SWITCHED_OFF,
+        "the check-in programme is switched off",
+    )
+}
+
+/// 410: the venue was withdrawn.
+pub(crate) fn venue_revoked() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::GONE,
+        error_code::VENUE_REVOKED,
+        "this venue was withdrawn; its posters no longer work",
+    )
+}
+
+/// A declaration checked against the form version it answers (its unit answers against the
+/// loaded units), normalised: what a check-in stores, whoever sent it.
+pub(crate) async fn validated(
+    state: &AppState,
+    declaration: Declaration,
+    now: i64,
+) -> Result<Declaration, ApiFailure> {
+    let form_version = declaration.form_version;
+    let form = state
+        .forms
+        .get(&state.store, form_version)
+        .await?
+        .ok_or_else(|| {
+            ApiFailure::new(
+                StatusCode::BAD_REQUEST,
+                error_code::FORM_NOT_FOUND,
+                "the declaration answers a form version this server does not have",
+            )
+        })?;
+    let answers = form
+        .validate(&declaration.answers, current_year(now))
+        .map_err(ApiFailure::validation)?;
+    let unknown_units = state
+        .unit_codes
+        .unknown_answers(&state.store, &form, &answers)
+        .await?;
+    if !unknown_units.is_empty() {
+        return Err(ApiFailure::validation(unknown_units));
+    }
+    Ok(Declaration {
+        form_version,
+        answers,
+    })
+}
+
 /// `POST /v1/checkins/{id}/checkout`: the device that checked in (it alone knows the random
 /// id) records leaving, now or at the optional body's `left_at` (never later than now, never
 /// earlier than the check-in). Checking out again answers the first time.
@@ -138,7 +159,7 @@ pub async fn check_out(
         )
     };
     let id = uuid::Uuid::parse_str(&id).map_err(|_| not_found())?;
-    let request = check_out_request(body)?;
+    let request: CheckOutRequest = optional_body(body)?;
     let now = now_ms();
     // The store keeps the time at or after the check-in; a device clock ahead of ours is
     // clamped here.
@@ -155,10 +176,12 @@ pub async fn check_out(
     }))
 }
 
-/// The check-out body: none (or only whitespace) is an empty request. It is read as JSON whatever
-/// its `Content-Type`, so a page may send it with `navigator.sendBeacon` (a string is sent as
-/// `text/plain`) or without a CORS preflight.
-fn check_out_request(body: Result<Bytes, BytesRejection>) -> Result<CheckOutRequest, ApiFailure> {
+/// An optional JSON body (a check-out's, closing a venue's day): none (or only whitespace) is
+/// the default request. It is read as JSON whatever its `Content-Type`, so a page may send it
+/// with `navigator.sendBeacon` (a string is sent as `text/plain`) or without a CORS preflight.
+pub(crate) fn optional_body<T: DeserializeOwned + Default>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiFailure> {
     let body = body.map_err(|rejection| {
         let (status, code) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             (StatusCode::PAYLOAD_TOO_LARGE, error_code::BODY_TOO_LARGE)
@@ -168,19 +191,25 @@ fn check_out_request(body: Result<Bytes, BytesRejection>) -> Result<CheckOutRequ
         ApiFailure::new(status, code, rejection.body_text())
     })?;
     if body.trim_ascii().is_empty() {
-        return Ok(CheckOutRequest::default());
+        return Ok(T::default());
     }
     serde_json::from_slice(&body).map_err(|err| {
         ApiFailure::new(
             StatusCode::BAD_REQUEST,
             error_code::INVALID_JSON,
-            format!("the check-out body is not a CheckOutRequest: {err}"),
+            format!("the body is not a {}: {err}", short_type_name::<T>()),
         )
     })
 }
 
+/// `vaora_protocol::api::CheckOutRequest` → `CheckOutRequest`, for error messages.
+fn short_type_name<T>() -> &'static str {
+    let name = std::any::type_name::<T>();
+    name.rsplit("::").next().unwrap_or(name)
+}
+
 /// Gregorian year of a unix-ms instant (UTC), for the birth-year bound.
-fn current_year(unix_ms: i64) -> u16 {
+pub(crate) fn current_year(unix_ms: i64) -> u16 {
     // Civil-from-days (Howard Hinnant), enough to avoid a date crate for one number.
     let days = unix_ms.div_euclid(86_400_000);
     let z = days + 719_468;

@@ -76,7 +76,7 @@ pub async fn venues(
 }
 
 /// Local midnight (UTC+7) at or before `unix_ms`.
-fn start_of_local_day(unix_ms: i64) -> i64 {
+pub(crate) fn start_of_local_day(unix_ms: i64) -> i64 {
     (unix_ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - VIETNAM_OFFSET_MS
 }
 

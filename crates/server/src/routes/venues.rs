@@ -19,6 +19,7 @@ use crate::app::{now_ms, AppState};
 use crate::auth::{principal, Principal};
 use crate::error::{ApiFailure, ApiJson};
 use crate::poster::{self, Poster};
+use crate::routes::staff;
 use crate::seed;
 use crate::store::VenueRow;
 
@@ -158,10 +159,11 @@ pub async fn register_bulk(
         *response.status_mut() = StatusCode::CREATED;
         return Ok(response);
     }
-    let venues = rows
-        .into_iter()
-        .map(|venue| registered(&state, venue))
-        .collect();
+    let mut venues = Vec::with_capacity(rows.len());
+    for venue in rows {
+        let staff = staff::issue_venue_token(&state, &venue).await?;
+        venues.push(registered(&state, venue, Some(staff)));
+    }
     Ok((StatusCode::CREATED, Json(RegisteredVenues { venues })).into_response())
 }
 
@@ -207,11 +209,18 @@ async fn create(
     request: VenueRegistration,
 ) -> Result<RegisteredVenue, ApiFailure> {
     let venue = seed::register_venue(&state.store, &state.signer, &request).await?;
-    Ok(registered(state, venue))
+    let staff = staff::issue_venue_token(state, &venue).await?;
+    Ok(registered(state, venue, Some(staff)))
 }
 
-/// What a registration answers for a stored venue.
-fn registered(state: &AppState, venue: VenueRow) -> RegisteredVenue {
+/// What a registration answers for a stored venue, with its first staff token and sign-in link
+/// if one was issued.
+fn registered(
+    state: &AppState,
+    venue: VenueRow,
+    staff: Option<(String, String)>,
+) -> RegisteredVenue {
+    let (staff_token, staff_url) = staff.unzip();
     let poster_url = venue_code::poster_url(&state.public_url, &venue.venue_code);
     RegisteredVenue {
         venue_id: venue.id,
@@ -222,8 +231,8 @@ fn registered(state: &AppState, venue: VenueRow) -> RegisteredVenue {
         poster_url,
         kind: venue.kind,
         address: venue.address,
-        staff_token: None,
-        staff_url: None,
+        staff_token,
+        staff_url,
     }
 }
 

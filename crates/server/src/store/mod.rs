@@ -4,6 +4,7 @@
 
 pub mod postgres;
 pub mod sqlite;
+pub mod staff;
 #[cfg(test)]
 mod suite;
 
@@ -20,6 +21,8 @@ use vaora_protocol::declaration::Declaration;
 use vaora_protocol::person_key::PersonKey;
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
+
+pub use staff::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
 
 /// A venue as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -265,6 +268,57 @@ pub trait Storage: Send + Sync + 'static {
     /// The JSON of declaration form `version`, or of the latest one when `None`, with its
     /// version and when it was published.
     async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError>;
+
+    // Venue staff (`staff`: kiosk and paper check-ins, exits, closing the day, invitations).
+    /// [`Storage::insert_checkin`] for a check-in staff entered, stored with how and by whom
+    /// (in the same transaction); a replay keeps what was first stored.
+    async fn insert_staff_checkin(
+        &self,
+        checkin: NewCheckIn,
+        entered: StaffEntered,
+    ) -> Result<InsertOutcome, StoreError>;
+    /// The people inside `venue` (check-ins since `open_since` without a check-out) and its
+    /// check-ins since `today`.
+    async fn venue_presence(
+        &self,
+        venue: u64,
+        open_since: i64,
+        today: i64,
+    ) -> Result<VenuePresence, StoreError>;
+    /// Checks out every open check-in at `venue` since `open_since` at `at` (never before its
+    /// check-in); how many.
+    async fn close_venue_day(
+        &self,
+        venue: u64,
+        open_since: i64,
+        at: i64,
+    ) -> Result<u64, StoreError>;
+    /// The staff exit recorded under request `id`, if any.
+    async fn staff_checkout(&self, id: Uuid) -> Result<Option<StaffCheckOutRow>, StoreError>;
+    /// Checks out `checkin` at `venue` at `at` (the first check-out wins) and records it under
+    /// request `id`; a recorded `id` answers what was first recorded. `None`: no such check-in
+    /// at that venue.
+    async fn record_staff_checkout(
+        &self,
+        id: Uuid,
+        venue: u64,
+        checkin: Uuid,
+        at: i64,
+    ) -> Result<Option<StaffCheckOutRow>, StoreError>;
+    /// Stores an invitation by the SHA-256 of its code.
+    async fn insert_invitation(
+        &self,
+        hash: String,
+        invitation: NewInvitation,
+    ) -> Result<(), StoreError>;
+    /// Uses the invitation whose code hashes to `hash`, if unused and not expired at `now`:
+    /// stores a venue-staff token (by `token_hash`) for its venue, once.
+    async fn accept_invitation(
+        &self,
+        hash: String,
+        now: i64,
+        token_hash: String,
+    ) -> Result<Option<TokenInfo>, StoreError>;
 }
 
 /// A token to store (checked by the caller).
@@ -307,7 +361,7 @@ fn role_from(name: &str) -> Result<Role, StoreError> {
 
 /// A check-in with its venue, for [`Storage::checkin_by_id`] and [`Storage::checkins_at`].
 const RECORD_SQL: &str = "SELECT c.id, c.venue_id, v.name, v.unit_code, c.declaration,
-       c.client_time, c.checked_in_at, c.checked_out_at, v.kind
+       c.client_time, c.checked_in_at, c.checked_out_at, v.kind, c.entered_by
 FROM checkins c JOIN venues v ON v.id = c.venue_id";
 
 /// Builds a record from its columns; the declaration is stored JSON. The receipt is the one the
@@ -344,7 +398,7 @@ fn record(
 /// A person's check-ins through the person index; `?1` person key, `?2`/`?3` the period, `?4`
 /// the limit.
 const CHECKINS_OF_SQL: &str = "SELECT c.id, c.venue_id, v.name, v.unit_code, c.declaration,
-       c.client_time, c.checked_in_at, c.checked_out_at, v.kind
+       c.client_time, c.checked_in_at, c.checked_out_at, v.kind, c.entered_by
 FROM checkin_people p
 JOIN checkins c ON c.id = p.checkin_id
 JOIN venues v ON v.id = c.venue_id

@@ -3,7 +3,7 @@
 //! PostgreSQL groups the WAL flushes of concurrent commits itself.
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::Row;
 use uuid::Uuid;
 use vaora_protocol::api::{
@@ -13,12 +13,14 @@ use vaora_protocol::api::{
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::staff::postgres as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
     StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
     VENUE_ACTIVITY_SQL,
 };
+use super::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
 
 /// Connections per server process; several processes share the database's limit.
 const MAX_CONNECTIONS: u32 = 16;
@@ -29,7 +31,7 @@ pub fn is_url(location: &str) -> bool {
 }
 
 /// SQL shared with SQLite, its `?N` placeholders written PostgreSQL's way (`$N`).
-fn numbered(sql: &str) -> String {
+pub(super) fn numbered(sql: &str) -> String {
     (1..=9).fold(sql.to_owned(), |sql, n| {
         sql.replace(&format!("?{n}"), &format!("${n}"))
     })
@@ -86,7 +88,7 @@ fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
 fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
     let declaration: String = row.try_get("declaration")?;
     let kind: String = row.try_get("kind")?;
-    record(
+    let mut record = record(
         row.try_get("id")?,
         row.try_get("venue_id")?,
         row.try_get("name")?,
@@ -96,6 +98,67 @@ fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
         row.try_get("checked_in_at")?,
         row.try_get("checked_out_at")?,
         &kind,
+    )?;
+    let entered_by: Option<String> = row.try_get("entered_by")?;
+    record.entered_by = super::staff::entered_by(entered_by.as_deref())?;
+    Ok(record)
+}
+
+/// Inserts a check-in and its person index in `tx`; `false` if its id was already stored.
+pub(super) async fn insert_checkin_rows(
+    tx: &mut PgConnection,
+    checkin: &NewCheckIn,
+) -> Result<bool, StoreError> {
+    let declaration = checkin.declaration_json()?;
+    // A concurrent insert of the same id waits on the primary key until the first commits,
+    // then does nothing; the caller's read of the stored row sees the committed row either way.
+    let inserted = sqlx::query(
+        "INSERT INTO checkins (id, venue_id, declaration, client_time, checked_in_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(checkin.id)
+    .bind(checkin.venue.id as i64)
+    .bind(&declaration)
+    .bind(checkin.client_time)
+    .bind(checkin.received_at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(false);
+    }
+    for person in checkin.person_keys() {
+        sqlx::query(
+            "INSERT INTO checkin_people (person, checked_in_at, checkin_id, venue_id)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(person)
+        .bind(checkin.received_at)
+        .bind(checkin.id)
+        .bind(checkin.venue.id as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// A replay or a conflict: what is stored under a check-in's id, compared with it.
+pub(super) async fn existing_checkin(
+    pool: &PgPool,
+    checkin: &NewCheckIn,
+) -> Result<InsertOutcome, StoreError> {
+    let row =
+        sqlx::query("SELECT venue_id, declaration, checked_in_at FROM checkins WHERE id = $1")
+            .bind(checkin.id)
+            .fetch_one(pool)
+            .await?;
+    let venue_id: i64 = row.try_get("venue_id")?;
+    let stored: String = row.try_get("declaration")?;
+    checkin.outcome_of_existing(
+        false,
+        venue_id as u64,
+        &stored,
+        row.try_get("checked_in_at")?,
     )
 }
 
@@ -183,53 +246,14 @@ impl Storage for PostgresStore {
     }
 
     async fn insert_checkin(&self, checkin: NewCheckIn) -> Result<InsertOutcome, StoreError> {
-        let declaration = checkin.declaration_json()?;
         // The check-in and its person index commit together.
         let mut tx = self.pool.begin().await?;
-        // A concurrent insert of the same id waits on the primary key until the first commits,
-        // then does nothing; the read below sees the committed row either way.
-        let inserted = sqlx::query(
-            "INSERT INTO checkins (id, venue_id, declaration, client_time, checked_in_at)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(checkin.id)
-        .bind(checkin.venue.id as i64)
-        .bind(&declaration)
-        .bind(checkin.client_time)
-        .bind(checkin.received_at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            for person in checkin.person_keys() {
-                sqlx::query(
-                    "INSERT INTO checkin_people (person, checked_in_at, checkin_id, venue_id)
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(person)
-                .bind(checkin.received_at)
-                .bind(checkin.id)
-                .bind(checkin.venue.id as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
-            tx.commit().await?;
+        let inserted = insert_checkin_rows(&mut tx, &checkin).await?;
+        tx.commit().await?;
+        if inserted {
             return Ok(InsertOutcome::Created(checkin.receipt(checkin.received_at)));
         }
-        tx.commit().await?;
-        let row =
-            sqlx::query("SELECT venue_id, declaration, checked_in_at FROM checkins WHERE id = $1")
-                .bind(checkin.id)
-                .fetch_one(&self.pool)
-                .await?;
-        let venue_id: i64 = row.try_get("venue_id")?;
-        let stored: String = row.try_get("declaration")?;
-        checkin.outcome_of_existing(
-            false,
-            venue_id as u64,
-            &stored,
-            row.try_get("checked_in_at")?,
-        )
+        existing_checkin(&self.pool, &checkin).await
     }
 
     async fn checkin_by_id(&self, id: Uuid) -> Result<Option<CheckInRow>, StoreError> {
@@ -715,6 +739,64 @@ impl Storage for PostgresStore {
                 .await?
                 .rows_affected();
         Ok(changed == 1)
+    }
+
+    // Venue staff (`staff::postgres`).
+    async fn insert_staff_checkin(
+        &self,
+        checkin: NewCheckIn,
+        entered: StaffEntered,
+    ) -> Result<InsertOutcome, StoreError> {
+        staff::insert_staff_checkin(&self.pool, &checkin, entered).await
+    }
+
+    async fn venue_presence(
+        &self,
+        venue: u64,
+        open_since: i64,
+        today: i64,
+    ) -> Result<VenuePresence, StoreError> {
+        staff::presence(&self.pool, venue, open_since, today).await
+    }
+
+    async fn close_venue_day(
+        &self,
+        venue: u64,
+        open_since: i64,
+        at: i64,
+    ) -> Result<u64, StoreError> {
+        staff::close_day(&self.pool, venue, open_since, at).await
+    }
+
+    async fn staff_checkout(&self, id: Uuid) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        staff::staff_checkout(&self.pool, id).await
+    }
+
+    async fn record_staff_checkout(
+        &self,
+        id: Uuid,
+        venue: u64,
+        checkin: Uuid,
+        at: i64,
+    ) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        staff::record_staff_checkout(&self.pool, id, venue, checkin, at).await
+    }
+
+    async fn insert_invitation(
+        &self,
+        hash: String,
+        invitation: NewInvitation,
+    ) -> Result<(), StoreError> {
+        staff::insert_invitation(&self.pool, &hash, &invitation).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        hash: String,
+        now: i64,
+        token_hash: String,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        staff::accept_invitation(&self.pool, &hash, now, &token_hash).await
     }
 }
 

@@ -18,12 +18,14 @@ use vaora_protocol::api::{
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::staff::sqlite as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
     StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
     VENUE_ACTIVITY_SQL,
 };
+use super::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
 
 /// Most writes in one transaction: bounds the latency a write waits behind the others.
 const MAX_BATCH: usize = 1024;
@@ -114,6 +116,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (person, checked_in_at, checkin_id)
     ) WITHOUT ROWID;
     CREATE INDEX checkin_people_by_time ON checkin_people(checked_in_at);",
+    // Venue staff: who entered a check-in, staff exits, invitations.
+    super::staff::sqlite::MIGRATION,
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -1019,6 +1023,99 @@ impl Storage for SqliteStore {
             .await?;
         Ok(changed == 1)
     }
+
+    // Venue staff (`staff::sqlite`).
+    async fn insert_staff_checkin(
+        &self,
+        checkin: NewCheckIn,
+        entered: StaffEntered,
+    ) -> Result<InsertOutcome, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| {
+                    let outcome = insert_checkin(conn, &checkin)?;
+                    staff::mark_entered(conn, &outcome, entered)?;
+                    Ok(outcome)
+                },
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn venue_presence(
+        &self,
+        venue: u64,
+        open_since: i64,
+        today: i64,
+    ) -> Result<VenuePresence, StoreError> {
+        self.read(move |conn| staff::presence(conn, venue, open_since, today))
+            .await
+    }
+
+    async fn close_venue_day(
+        &self,
+        venue: u64,
+        open_since: i64,
+        at: i64,
+    ) -> Result<u64, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| staff::close_day(conn, venue, open_since, at),
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn staff_checkout(&self, id: Uuid) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        self.read(move |conn| staff::staff_checkout(conn, id)).await
+    }
+
+    async fn record_staff_checkout(
+        &self,
+        id: Uuid,
+        venue: u64,
+        checkin: Uuid,
+        at: i64,
+    ) -> Result<Option<StaffCheckOutRow>, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| staff::record_staff_checkout(conn, id, venue, checkin, at),
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn insert_invitation(
+        &self,
+        hash: String,
+        invitation: NewInvitation,
+    ) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| staff::insert_invitation(conn, &hash, &invitation),
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        hash: String,
+        now: i64,
+        token_hash: String,
+    ) -> Result<Option<TokenInfo>, StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| staff::accept_invitation(conn, &hash, now, &token_hash),
+                sender,
+            )
+        })
+        .await
+    }
 }
 
 fn unit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
@@ -1079,6 +1176,7 @@ type RawRecord = (
     i64,
     Option<i64>,
     String,
+    Option<String>,
 );
 
 fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
@@ -1092,6 +1190,7 @@ fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
         row.get(6)?,
         row.get(7)?,
         row.get(8)?,
+        row.get(9)?,
     ))
 }
 
@@ -1106,10 +1205,11 @@ fn record_row(
         checked_in_at,
         checked_out_at,
         kind,
+        entered_by,
     ): RawRecord,
 ) -> Result<CheckInRow, StoreError> {
     let id = Uuid::parse_str(&id).map_err(|_| StoreError::Corrupt("check-in id".into()))?;
-    record(
+    let mut row = record(
         id,
         venue_id,
         venue_name,
@@ -1119,5 +1219,7 @@ fn record_row(
         checked_in_at,
         checked_out_at,
         &kind,
-    )
+    )?;
+    row.entered_by = super::staff::entered_by(entered_by.as_deref())?;
+    Ok(row)
 }

@@ -846,3 +846,6 @@ async fn visits_overlapping_a_period_are_found_for_tracing() {
         assert_eq!(read.checked_out_at, Some(1_200));
     }
 }
+
+// Venue staff: a module of its own (`suite/staff.rs`).
+mod staff;
