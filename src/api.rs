@@ -2,8 +2,11 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use vaora_protocol::api::{ApiError, CheckInReceipt, CheckInRequest, UnitList, VenueLookup};
+use vaora_protocol::api::{
+    ApiError, CheckInReceipt, CheckInRequest, IssuedToken, UnitList, VenueLookup,
+};
 use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::staff::{CloseDay, ClosedDay, InvitationAcceptance, StaffVenue};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
@@ -58,8 +61,26 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiProblem> {
+    send_as(options, method, path, body, None).await
+}
+
+/// [`send`] with a bearer token (venue staff).
+async fn send_as<B: Serialize, T: DeserializeOwned>(
+    options: &MountOptions,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+    token: Option<&str>,
+) -> Result<T, ApiProblem> {
     let init = RequestInit::new();
     init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiProblem::BadResponse)?;
+    if let Some(token) = token {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .map_err(|_| ApiProblem::BadResponse)?;
+    }
+    init.set_headers(&headers);
     if let Some(body) = body {
         // As JSON's shapes: maps as objects (the declaration's answers), not as `Map`s.
         let value = body
@@ -67,11 +88,9 @@ async fn send<B: Serialize, T: DeserializeOwned>(
             .map_err(|_| ApiProblem::BadResponse)?;
         let json = js_sys::JSON::stringify(&value).map_err(|_| ApiProblem::BadResponse)?;
         init.set_body(&json);
-        let headers = web_sys::Headers::new().map_err(|_| ApiProblem::BadResponse)?;
         headers
             .set("content-type", "application/json")
             .map_err(|_| ApiProblem::BadResponse)?;
-        init.set_headers(&headers);
     }
     let window = web_sys::window().ok_or(ApiProblem::Network)?;
     let url = options.api_url(path);
@@ -104,12 +123,14 @@ pub struct RawAnswer {
     pub body: String,
 }
 
-/// `POST {endpoint}{path}` with a JSON `body` exactly as queued, abandoned after `timeout_ms`
-/// (a request that hangs must not hold up the outbox). `None`: no answer in time.
+/// `POST {endpoint}{path}` with a JSON `body` exactly as queued (and a bearer `token` unless
+/// empty), abandoned after `timeout_ms` (a request that hangs must not hold up the outbox).
+/// `None`: no answer in time.
 pub async fn post_queued(
     endpoint: &str,
     path: &str,
     body: &str,
+    token: &str,
     timeout_ms: u32,
 ) -> Option<RawAnswer> {
     // `AbortController` through loose access: typed bindings would add imports to the
@@ -124,6 +145,11 @@ pub async fn post_queued(
     crate::js::set(&init, "signal", &crate::js::get(&controller, "signal"));
     let headers = web_sys::Headers::new().ok()?;
     headers.set("content-type", "application/json").ok()?;
+    if !token.is_empty() {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .ok()?;
+    }
     init.set_headers(&headers);
     let url = format!("{}{path}", endpoint.trim_end_matches('/'));
     let answer = async {
@@ -154,4 +180,42 @@ pub async fn declaration_form_version(
 ) -> Result<DeclarationForm, ApiProblem> {
     let path = format!("/v1/declaration-form/{version}");
     send::<(), _>(options, "GET", &path, None).await
+}
+
+/// `GET /v1/staff/venue`: the staff token's venue and how many people are inside.
+pub async fn staff_venue(options: &MountOptions, token: &str) -> Result<StaffVenue, ApiProblem> {
+    send_as::<(), _>(options, "GET", "/v1/staff/venue", None, Some(token)).await
+}
+
+/// `POST /v1/staff/close-day`: checks out everyone still inside.
+pub async fn close_day(
+    options: &MountOptions,
+    token: &str,
+    request: &CloseDay,
+) -> Result<ClosedDay, ApiProblem> {
+    send_as(
+        options,
+        "POST",
+        "/v1/staff/close-day",
+        Some(request),
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /v1/staff/invitations/accept`: an invitation's code for a staff token.
+pub async fn accept_invitation(
+    options: &MountOptions,
+    code: &str,
+) -> Result<IssuedToken, ApiProblem> {
+    let request = InvitationAcceptance {
+        code: code.to_owned(),
+    };
+    send(
+        options,
+        "POST",
+        "/v1/staff/invitations/accept",
+        Some(&request),
+    )
+    .await
 }

@@ -48,6 +48,8 @@ impl Ctx {
                 return guest.ctx;
             }
         }
+        // The later screens' styles, fetched with their first screen (not by the first scan).
+        crate::shell::dom::link_stylesheet(&shell.options().asset_url("later.css"));
         let owner = Owner::new();
         let ctx = owner.with(|| Ctx {
             lang: RwSignal::new(shell.lang()),
@@ -126,7 +128,8 @@ impl Ctx {
         self.device.get_value()
     }
 
-    fn shell(&self) -> Option<Rc<Shell>> {
+    /// The widget's shell, while it is mounted.
+    pub(crate) fn shell(&self) -> Option<Rc<Shell>> {
         self.shell.with_value(Weak::upgrade)
     }
 
@@ -140,7 +143,7 @@ impl Ctx {
     }
 
     /// Says `msg` in the shell's live region.
-    pub fn announce(&self, msg: crate::i18n::Msg) {
+    pub fn announce(&self, msg: impl Translate) {
         if let Some(shell) = self.shell() {
             shell.announce(msg);
         }

@@ -61,7 +61,6 @@ pub enum Msg {
     ErrCameraUnsupported,
     ErrCameraOther,
     RetryCamera,
-    Torch,
     FeedbackToggle,
     DecoderRestarted,
     ScanFoundVenue,
@@ -70,17 +69,15 @@ pub enum Msg {
     ForeignCodeNotText,
     ErrNetwork,
     ErrServer,
-    DoneTitle,
-    Pending,
     MyVisits,
     MineLabel,
-    CheckedOut,
-    DataDeleted,
     MyQrButton,
 }
 
 mod later;
+mod staff;
 pub use later::{problem, venue_code_error, Later};
+pub use staff::{personal_code_error, Staff};
 
 /// A message that has a Vietnamese and an English text.
 pub trait Translate: Copy {
@@ -135,7 +132,6 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ErrCameraUnsupported => ("Trình duyệt này không hỗ trợ camera. Hãy quét từ ảnh hoặc nhập mã.", "This browser does not support the camera. Scan from a photo or type the code."),
         ErrCameraOther => ("Không mở được camera. Hãy thử lại, quét từ ảnh hoặc nhập mã.", "The camera could not be started. Try again, scan from a photo or type the code."),
         RetryCamera => ("Thử lại camera", "Try the camera again"),
-        Torch => ("Đèn", "Torch"),
         FeedbackToggle => ("Âm báo và rung khi đọc được mã", "Beep and vibrate when a code is read"),
         DecoderRestarted => ("Bộ đọc mã gặp lỗi và đã được khởi động lại.", "The code reader failed and was restarted."),
         ScanFoundVenue => ("Đã đọc được mã địa điểm.", "Venue code read."),
@@ -144,12 +140,8 @@ fn texts(msg: Msg) -> (&'static str, &'static str) {
         ForeignCodeNotText => ("Mã này chứa dữ liệu, không phải văn bản.", "This code holds data, not text."),
         ErrNetwork => ("Không có kết nối mạng. Hãy thử lại khi có mạng.", "No network connection. Try again when you are online."),
         ErrServer => ("Máy chủ gặp lỗi. Hãy thử lại sau.", "The server had a problem. Try again later."),
-        DoneTitle => ("Check-in thành công", "Checked in"),
-        Pending => ("Chờ gửi", "Pending"),
         MyVisits => ("Lượt ghé của tôi", "My visits"),
         MineLabel => ("Dữ liệu của tôi", "My data"),
-        CheckedOut => ("Đã check-out", "Checked out"),
-        DataDeleted => ("Đã xoá dữ liệu trên máy này", "Data on this phone deleted"),
         MyQrButton => ("Mã QR của tôi", "My QR code"),
     }
 }

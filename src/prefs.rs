@@ -15,11 +15,13 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
-fn read(key: &str) -> Option<String> {
+/// The value stored under `key`, if any.
+pub(crate) fn read(key: &str) -> Option<String> {
     storage()?.get_item(key).ok()?
 }
 
-fn write(key: &str, value: &str) {
+/// Stores `value` under `key` (silently not, where storage is unavailable).
+pub(crate) fn write(key: &str, value: &str) {
     if let Some(storage) = storage() {
         let _ = storage.set_item(key, value);
     }
@@ -77,6 +79,13 @@ pub fn set_device_hint(pending: usize, open_visits: bool) {
     }
     let _ = storage.set_item(PENDING, &pending.to_string());
     let _ = storage.set_item(OPEN_VISITS, if open_visits { "1" } else { "0" });
+}
+
+/// Forgets what is stored under `key`.
+pub(crate) fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
 }
 
 /// Forgets everything remembered here ("Delete my data").

@@ -13,7 +13,7 @@ use web_sys::{Element, MediaStreamTrack};
 
 use crate::camera::{self, Lens, TrackFeatures};
 use crate::guest::{self, use_ctx};
-use crate::i18n::{Later, Msg};
+use crate::i18n::Later;
 use crate::lazy::ChunkUnavailable;
 use crate::shell::Shell;
 
@@ -94,7 +94,7 @@ fn CameraControls(
             {features.torch.then(|| view! {
                 <button type="button" class="vaora-secondary" data-test="torch"
                     aria-pressed=move || torch_on.get().to_string() on:click=toggle_torch>
-                    {ctx.tr(Msg::Torch)}
+                    {ctx.tr(Later::Torch)}
                 </button>
             })}
             {features.zoom.map(|zoom| view! {

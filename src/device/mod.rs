@@ -20,7 +20,7 @@ use vaora_citizen::visits::{Closing, Reason, Visit, Visits};
 use vaora_outbox::{Backoff, Kind, Outbox, State as EntryState};
 use wasm_split_helpers::wasm_split;
 
-use crate::i18n::Msg;
+use crate::i18n::Later;
 use crate::lazy::ChunkUnavailable;
 use crate::prefs;
 use crate::shell::dom::{el, El};
@@ -47,6 +47,13 @@ pub enum Delivery {
     Delivered,
     /// The server refused it for good, with the protocol's error code.
     Refused(String),
+}
+
+/// A venue staff request to queue: its id, what it asks for and its JSON body.
+pub struct StaffRequest {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub body: String,
 }
 
 /// Called after every change of the device's data.
@@ -221,6 +228,23 @@ impl Device {
         self.kick();
     }
 
+    /// Queues a venue staff request (a kiosk scan, a paper declaration) made with `token` to
+    /// `endpoint`; stored before anything is sent, like a visitor's check-in.
+    pub async fn queue_staff(&self, endpoint: &str, token: &str, request: StaffRequest) {
+        let now = now();
+        self.change(|known, changes| {
+            let StaffRequest { id, kind, body } = request;
+            if known
+                .outbox
+                .enqueue_as(endpoint, token, id, kind, body, now)
+            {
+                changes.entries.extend(known.outbox.entry(id).cloned());
+            }
+        })
+        .await;
+        self.kick();
+    }
+
     /// Ends visit `checkin` now, for `reason` (a tap, a rescan).
     pub async fn check_out(&self, checkin: Uuid, reason: Reason) {
         let now = now();
@@ -288,7 +312,7 @@ impl Device {
             .test("pending")
             .action("visits")
             .attr("hidden", "")
-            .text(&shell.texts, Msg::Pending)
+            .text(&shell.texts, Later::Pending)
             .plain(" (")
             .child(El(count.clone()))
             .plain(")")

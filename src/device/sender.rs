@@ -89,8 +89,17 @@ async fn send(entry: &Entry, timeout_ms: u32) -> (Outcome, Option<String>) {
     let path = match entry.kind {
         Kind::CheckIn => "/v1/checkins".to_owned(),
         Kind::CheckOut { checkin } => format!("/v1/checkins/{checkin}/checkout"),
+        Kind::StaffCheckIn => "/v1/staff/checkins".to_owned(),
+        Kind::StaffCheckOut { .. } => "/v1/staff/checkouts".to_owned(),
     };
-    match api::post_queued(&entry.endpoint, &path, &entry.body, timeout_ms).await {
+    let sent = api::post_queued(
+        &entry.endpoint,
+        &path,
+        &entry.body,
+        &entry.token,
+        timeout_ms,
+    );
+    match sent.await {
         None => (Outcome::Retry, None),
         Some(answer) => {
             let code = serde_json::from_str::<ErrorBody>(&answer.body)
@@ -128,9 +137,7 @@ impl Device {
                     .outbox
                     .entries()
                     .iter()
-                    .filter(|e| {
-                        e.id == entry.id || e.kind == (Kind::CheckOut { checkin: entry.id })
-                    })
+                    .filter(|e| e.id == entry.id || e.kind.waits_for() == Some(entry.id))
                     .cloned(),
             );
             if delivered && entry.kind == Kind::CheckIn {

@@ -23,6 +23,11 @@ macro_rules! messages {
 }
 
 messages! {
+    Torch,
+    DoneTitle,
+    Pending,
+    CheckedOut,
+    DataDeleted,
     CheckOut,
     CheckedOutAt,
     CheckedInAt,
@@ -121,6 +126,11 @@ impl Translate for Later {
     fn texts(self) -> (&'static str, &'static str) {
         use Later::*;
         match self {
+            Torch => ("Đèn", "Torch"),
+            DoneTitle => ("Check-in thành công", "Checked in"),
+            Pending => ("Chờ gửi", "Pending"),
+            CheckedOut => ("Đã check-out", "Checked out"),
+            DataDeleted => ("Đã xoá dữ liệu trên máy này", "Data on this phone deleted"),
             CheckOut => ("Check-out (ra về)", "Check out"),
             CheckedOutAt => ("Đã ra lúc", "Checked out at"),
             CheckedInAt => ("Vào lúc", "Checked in at"),

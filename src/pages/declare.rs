@@ -59,22 +59,7 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
         let device = ctx.device().await;
         people.try_set(Some(device.with(|known| known.people.all().to_vec())));
     });
-    let load = move || {
-        if ctx.form.with_untracked(Option::is_some) {
-            return;
-        }
-        problem.set(None);
-        spawn_local(async move {
-            match api::declaration_form(&ctx.options()).await {
-                Ok(form) => {
-                    ctx.form.try_set(Some(Arc::new(form)));
-                }
-                Err(_) => {
-                    problem.try_set(Some(Msg::ErrNetwork));
-                }
-            }
-        });
-    };
+    let load = move || load_form(ctx, problem);
     load();
     move || {
         match (ctx.form.get(), people.get()) {
@@ -98,6 +83,25 @@ pub fn DeclarePage(check: VenueCheck) -> impl IntoView {
         .into_any(),
     }
     }
+}
+
+/// Fetches the declaration form into [`Ctx::form`] unless it is there already; `problem` says
+/// why it could not be fetched.
+pub(crate) fn load_form(ctx: Ctx, problem: RwSignal<Option<Msg>>) {
+    if ctx.form.with_untracked(Option::is_some) {
+        return;
+    }
+    problem.set(None);
+    spawn_local(async move {
+        match api::declaration_form(&ctx.options()).await {
+            Ok(form) => {
+                ctx.form.try_set(Some(Arc::new(form)));
+            }
+            Err(_) => {
+                problem.try_set(Some(Msg::ErrNetwork));
+            }
+        }
+    });
 }
 
 /// Where the flow is.
@@ -310,7 +314,7 @@ impl FlowState {
                 let ids = state
                     .chosen
                     .with_untracked(|c| c.iter().map(|(_, id)| *id).collect());
-                ctx.announce(Msg::DoneTitle);
+                ctx.announce(Later::DoneTitle);
                 ctx.go(Screen::Done(ids));
             }
         });
@@ -522,7 +526,7 @@ fn shown_text(answer: Option<&Answer>) -> String {
 }
 
 /// One question: its label, help, control and error, hidden while its condition does not hold.
-fn question_view(
+pub(crate) fn question_view(
     form: &Arc<DeclarationForm>,
     question: Question,
     errors: RwSignal<Vec<AnswerError>>,
@@ -598,11 +602,14 @@ fn question_view(
                 TextFormat::IdNumber | TextFormat::InsuranceNumber => ("text", "text", "off"),
                 TextFormat::Free => ("text", "text", "on"),
             };
+            // No length limit on an ID number: a barcode scanner typing a whole personal code
+            // into it must not be cut off (staff's paper entry reads it; the form refuses it).
+            let max_chars = (format != TextFormat::IdNumber).then(|| max_chars.to_string());
             view! {
                 <label for=input_id.clone()>{label}</label>
                 {help}
                 <input id=input_id.clone() type=kind inputmode=mode autocomplete=complete
-                    maxlength=max_chars.to_string() data-test=test
+                    maxlength=max_chars data-test=test
                     aria-invalid=invalid aria-describedby=described
                     prop:value=value
                     on:input=move |ev| {
@@ -848,11 +855,12 @@ fn UnitPicker(id: String, invalid: Signal<String>) -> impl IntoView {
     }
 }
 
-fn current_year() -> u16 {
+pub(crate) fn current_year() -> u16 {
     js_sys::Date::new_0().get_full_year() as u16
 }
 
-fn focus_first_invalid() {
+/// Moves the focus to the first answer marked invalid.
+pub(crate) fn focus_first_invalid() {
     use wasm_bindgen::JsCast;
     let first = web_sys::window().and_then(|w| w.document()).and_then(|d| {
         d.query_selector(".vaora-declare [aria-invalid=\"true\"]")

@@ -75,13 +75,13 @@ pub fn DonePage(checkins: Vec<Uuid>) -> impl IntoView {
             for id in ids.get_value() {
                 device.check_out(id, Reason::Button).await;
             }
-            ctx.announce(Msg::CheckedOut);
+            ctx.announce(Later::CheckedOut);
         });
     };
     view! {
         <section class="vaora-card vaora-done" data-test="done">
             <h2 node_ref=heading tabindex="-1" class="vaora-badge vaora-ok">
-                "✓ " {ctx.tr(Msg::DoneTitle)}
+                "✓ " {ctx.tr(Later::DoneTitle)}
             </h2>
             <p class="vaora-live">
                 <span class="vaora-pulse" aria-hidden="true"></span>

@@ -3,5 +3,6 @@
 pub mod declare;
 pub mod done;
 pub mod my_qr;
+pub mod staff;
 pub mod venue;
 pub mod visits;

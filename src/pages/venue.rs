@@ -8,7 +8,7 @@ use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
 use crate::guest::{self, use_ctx, Ctx};
-use crate::i18n::{venue_code_error, Later, Msg};
+use crate::i18n::{venue_code_error, Later};
 use crate::lazy::ChunkUnavailable;
 use crate::shell::{Screen, Shell};
 use crate::venue::VenueCheck;
@@ -127,7 +127,7 @@ fn leaving(ctx: Ctx, venue_id: u64) -> impl IntoView {
                         .check_out(*id, vaora_citizen::visits::Reason::Rescan)
                         .await;
                 }
-                ctx.announce(Msg::CheckedOut);
+                ctx.announce(Later::CheckedOut);
                 ctx.go(Screen::Done(ids));
             });
         };

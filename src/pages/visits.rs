@@ -102,7 +102,7 @@ fn visit_item(ctx: Ctx, delivery: Delivery, visit: Visit) -> impl IntoView {
                     on:click=move |_| {
                         leptos::task::spawn_local(async move {
                             ctx.device().await.check_out(id, Reason::Button).await;
-                            ctx.announce(Msg::CheckedOut);
+                            ctx.announce(Later::CheckedOut);
                         });
                     }>
                     {ctx.tr(Later::CheckOut)}
@@ -125,7 +125,7 @@ fn DeleteMyData() -> impl IntoView {
     let delete = move |_| {
         leptos::task::spawn_local(async move {
             ctx.device().await.wipe().await;
-            ctx.announce(Msg::DataDeleted);
+            ctx.announce(Later::DataDeleted);
             ctx.go(Screen::Home { notice: None });
         });
     };

@@ -73,6 +73,26 @@ impl El {
     }
 }
 
+/// Links the stylesheet at `href` into the page, once: the styles of screens the first scan
+/// does not show are fetched with the code that shows them. Loosely: a typed `document.head`
+/// would be an import of the first-scan module.
+pub fn link_stylesheet(href: &str) {
+    let document = document();
+    let linked = document
+        .query_selector(&format!("link[href=\"{href}\"]"))
+        .ok()
+        .flatten();
+    if linked.is_some() {
+        return;
+    }
+    let link = el("link")
+        .attr("rel", "stylesheet")
+        .attr("href", href)
+        .into_element();
+    let head = crate::js::get(&document, "head");
+    let _ = crate::js::call(&head, "appendChild", &[&link]);
+}
+
 /// Replaces everything in `parent` with `child`, if any.
 pub fn replace_children(parent: &Element, child: Option<&Element>) {
     parent.set_text_content(None);

@@ -26,7 +26,7 @@ use crate::decoder::{CrashReport, Decoder};
 use crate::i18n::{Lang, Later, Msg, Translate};
 use crate::lazy::{self, ChunkUnavailable};
 use crate::options::MountOptions;
-use crate::pages::{declare, done, my_qr, venue as venue_page, visits};
+use crate::pages::{declare, done, my_qr, staff, venue as venue_page, visits};
 use crate::venue::{check_lazily, VenueCheck};
 use crate::{feedback, prefs};
 use dom::{el, El, Listener, Texts};
@@ -160,8 +160,13 @@ impl Shell {
         });
         shell.show_lang();
         shell.listen();
-        shell.go(Screen::Home { notice: None });
-        shell.show_venue_from_location(false);
+        if staff_path() {
+            // Venue staff: their screens are not the visitors' (no `Screen` of their own).
+            shell.in_chunk(staff::open(shell.clone()));
+        } else {
+            shell.go(Screen::Home { notice: None });
+            shell.show_venue_from_location(false);
+        }
         // Check-ins left pending (or visits to end) last time: deliver them now.
         if prefs::device_hint() {
             shell.in_chunk(crate::device::resume(shell.clone()));
@@ -316,7 +321,7 @@ impl Shell {
             }
             Screen::Scanning => {
                 self.clear();
-                let scan = scan::ScanView::start(self);
+                let scan = scan::ScanView::start(self, &self.page, None);
                 self.view.replace(Some(Box::new(scan)));
             }
             later => {
@@ -360,6 +365,20 @@ impl Shell {
             }
             Err(ChunkUnavailable) => self.announce(Msg::ErrNetwork),
         }
+    }
+
+    /// A venue kiosk's camera drawn into `parent`, sending every code it reads to `kiosk`;
+    /// it runs until the returned handle is dropped.
+    pub fn kiosk_camera(self: &Rc<Self>, parent: &Element, kiosk: scan::KioskSink) -> Box<dyn Any> {
+        Box::new(scan::ScanView::start(self, parent, Some(kiosk)))
+    }
+
+    /// Replaces the current screen by what `build` mounts into the page area.
+    pub(crate) fn show_view(&self, build: impl FnOnce(HtmlElement) -> Box<dyn Any>) {
+        self.nav.set(self.nav.get().wrapping_add(1));
+        self.clear();
+        let view = build(self.page.clone());
+        self.view.replace(Some(view));
     }
 
     /// Takes the current screen down (the camera stops before another screen starts it).
@@ -453,6 +472,15 @@ impl Shell {
         self.dismiss_crash();
         self.root.remove();
     }
+}
+
+/// Whether the page is the staff app (`…/staff`), read loosely: a typed `Location::pathname`
+/// would add an import to the first scan for staff only.
+fn staff_path() -> bool {
+    web_sys::window()
+        .map(|window| crate::js::get(&crate::js::get(&window, "location"), "pathname"))
+        .and_then(|path| path.as_string())
+        .is_some_and(|path| path.ends_with("/staff"))
 }
 
 /// Draws the crash notice of [`Shell::decoder_crashed`] (in the `fallbacks` chunk).

@@ -33,6 +33,9 @@ const MAX_FRAME_SIDE: u32 = 960;
 /// The viewfinder's aspect in style.css, for when the element has no size yet.
 const DEFAULT_VIEW_ASPECT: f32 = 4.0 / 3.0;
 
+/// Where a kiosk's camera sends every code it reads (each frame's, undebounced).
+pub type KioskSink = Rc<dyn Fn(Code)>;
+
 /// The scanning screen. Dropping it stops the camera.
 pub(super) struct ScanView {
     shell: Weak<Shell>,
@@ -46,11 +49,17 @@ pub(super) struct ScanView {
     /// The last code read that is not a venue code: announced once, not on every frame.
     foreign: RefCell<Option<Code>>,
     visibility: RefCell<Option<Listener>>,
+    /// A venue kiosk's scanner: codes go there and scanning goes on; none for a visitor.
+    kiosk: Option<KioskSink>,
 }
 
 impl ScanView {
-    /// Draws the screen into the page area and starts the camera on the remembered lens.
-    pub(super) fn start(shell: &Rc<Shell>) -> Rc<ScanView> {
+    /// Draws the screen into `parent` and starts the camera on the remembered lens.
+    pub(super) fn start(
+        shell: &Rc<Shell>,
+        parent: &Element,
+        kiosk: Option<KioskSink>,
+    ) -> Rc<ScanView> {
         let texts = &shell.texts;
         let video = el("video")
             .class("vaora-video")
@@ -94,7 +103,7 @@ impl ScanView {
                     .action("stop")
                     .text(texts, Msg::StopButton),
             );
-        let _ = shell.page().append_child(&section.0);
+        let _ = parent.append_child(&section.0);
 
         let view = Rc::new_cyclic(|me| ScanView {
             shell: Rc::downgrade(shell),
@@ -106,6 +115,7 @@ impl ScanView {
             controls: RefCell::new(None),
             foreign: RefCell::new(None),
             visibility: RefCell::new(None),
+            kiosk,
         });
         view.watch_visibility();
         if page_visible() {
@@ -151,6 +161,7 @@ impl ScanView {
         shell.announce(Msg::CameraStarting);
         let me = self.me.clone();
         let video = self.video.clone();
+        let kiosk = self.kiosk.is_some();
         spawn_local(async move {
             match camera::start(&video, lens.as_deref()).await {
                 Ok(stream) if session.alive() => {
@@ -158,6 +169,8 @@ impl ScanView {
                     session.run(&shell, me, video, stream);
                 }
                 Ok(stream) => camera::stop(&stream),
+                // A kiosk stays on its screen, which says what is wrong.
+                Err(err) if session.alive() && kiosk => shell.announce(err.message()),
                 Err(err) if session.alive() => {
                     shell.announce(err.message());
                     shell.go(Screen::Home {
@@ -297,10 +310,11 @@ impl Session {
                 view.first_frame_decoded(&self);
             }
             if !self.stopped.get() {
-                match outcome {
-                    Ok(codes) => self.on_codes(&shell, &view, codes).await,
-                    Err(DecodeFailure::Crashed(report)) => shell.decoder_crashed(report),
-                    Err(_) => {}
+                match (outcome, &view.kiosk) {
+                    (Ok(codes), Some(kiosk)) => codes.into_iter().for_each(|code| kiosk(code)),
+                    (Ok(codes), None) => self.on_codes(&shell, &view, codes).await,
+                    (Err(DecodeFailure::Crashed(report)), _) => shell.decoder_crashed(report),
+                    (Err(_), _) => {}
                 }
             }
             // Only now: the codes of one frame are checked before the next frame's.

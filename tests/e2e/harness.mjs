@@ -90,7 +90,10 @@ export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
       });
       return { status: response.status, body: await response.json() };
     },
-    /** Registers another venue (kind: a shop, 30 minutes' stay); its poster URL and id. */
+    /**
+     * Registers another venue (kind: a shop, 30 minutes' stay); its poster URL, id and the staff
+     * sign-in link.
+     */
     async registerVenue(name) {
       const response = await fetch(`${url}/v1/venues`, {
         method: 'POST',
@@ -99,7 +102,7 @@ export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
       });
       assert.equal(response.status, 201, `registering ${name}`);
       const venue = await response.json();
-      return { posterUrl: venue.poster_url, venueId: venue.venue_id };
+      return { posterUrl: venue.poster_url, venueId: venue.venue_id, staffUrl: venue.staff_url };
     },
     /** Publishes a new version of the declaration form (administrator). */
     async publishForm(form) {

@@ -130,7 +130,14 @@ fn a_check_out_waits_for_its_check_in() {
 #[test]
 fn a_kiosk_exit_waits_for_the_entry_it_queued_and_carries_the_staff_token() {
     let mut outbox = Outbox::new(Backoff::default());
-    outbox.enqueue_as("", "vaora_staff", id(1), Kind::StaffCheckIn, "{}".into(), 1_000);
+    outbox.enqueue_as(
+        "",
+        "vaora_staff",
+        id(1),
+        Kind::StaffCheckIn,
+        "{}".into(),
+        1_000,
+    );
     outbox.enqueue_as(
         "",
         "vaora_staff",
@@ -156,7 +163,11 @@ fn a_kiosk_exit_waits_for_the_entry_it_queued_and_carries_the_staff_token() {
     assert_eq!(outbox.next_due(1_000), None, "the exit waits for its entry");
     outbox.online(1_000);
     outbox.next_due(1_000).expect("the entry again");
-    outbox.record(id(1), Outcome::Rejected("personal_code_invalid".into()), 1_100);
+    outbox.record(
+        id(1),
+        Outcome::Rejected("personal_code_invalid".into()),
+        1_100,
+    );
     assert!(matches!(
         &outbox.entry(id(2)).expect("queued").state,
         State::Rejected { code, .. } if code == "checkin_rejected"
