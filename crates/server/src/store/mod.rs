@@ -6,6 +6,7 @@ pub mod postgres;
 pub mod sqlite;
 #[cfg(test)]
 mod suite;
+pub mod tracing;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use vaora_protocol::api::{
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::person_key::PersonKey;
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 /// A venue as stored.
@@ -265,6 +267,32 @@ pub trait Storage: Send + Sync + 'static {
     /// The JSON of declaration form `version`, or of the latest one when `None`, with its
     /// version and when it was published.
     async fn form(&self, version: Option<u32>) -> Result<Option<StoredForm>, StoreError>;
+
+    // Case tracing (issue 6): SQL in `store::tracing`.
+
+    /// Check-ins at `venue` entered in `[from, to)`, oldest first, at most `limit` (an indexed
+    /// range, unlike [`Storage::checkins_at`]'s overlap).
+    async fn checkins_entered_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError>;
+    /// For each query, when its person next checked in at another venue, if they did.
+    async fn next_checkins(
+        &self,
+        queries: Vec<tracing::NextCheckIn>,
+    ) -> Result<Vec<Option<i64>>, StoreError>;
+    /// Logs a case query and every check-in it hands out, in one transaction, before the answer
+    /// leaves.
+    async fn record_case_trace(
+        &self,
+        query: CaseQueryRecord,
+        accesses: Vec<AccessRecord>,
+    ) -> Result<(), StoreError>;
+    /// The latest `limit` case queries, newest first.
+    async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError>;
 }
 
 /// A token to store (checked by the caller).
