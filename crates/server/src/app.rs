@@ -133,7 +133,10 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/trace", get(routes::trace::trace))
         .route("/trace/cases", post(routes::cases::trace_case))
         .route("/admin/trace/cases", get(routes::cases::case_queries))
-        .route("/checkins/{id}/accesses", get(routes::cases::reads_of_checkin))
+        .route(
+            "/checkins/{id}/accesses",
+            get(routes::cases::reads_of_checkin),
+        )
         .route("/venues", post(routes::venues::register))
         .route(
             "/admin/venues/bulk",

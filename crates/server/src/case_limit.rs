@@ -49,6 +49,9 @@ mod tests {
         assert!(limit.take("token 1").is_ok());
         let wait = limit.take("token 1").expect_err("third in the hour");
         assert!(wait > Duration::from_secs(60) && wait <= Duration::from_secs(1800));
-        assert!(limit.take("token 2").is_ok(), "another token is not affected");
+        assert!(
+            limit.take("token 2").is_ok(),
+            "another token is not affected"
+        );
     }
 }

@@ -144,7 +144,11 @@ pub async fn trace(
                 .map(|other| (index, other)),
         );
     }
-    let ends = ends_of(store, &candidates.iter().map(|(_, r)| r).collect::<Vec<_>>()).await?;
+    let ends = ends_of(
+        store,
+        &candidates.iter().map(|(_, r)| r).collect::<Vec<_>>(),
+    )
+    .await?;
     let mut contacts: Vec<CaseContact> = candidates
         .into_iter()
         .zip(ends)
@@ -214,7 +218,11 @@ mod tests {
         assert_eq!(stay_until(&open, None), 60 * MINUTE_MS);
         assert_eq!(stay_until(&open, Some(10 * MINUTE_MS)), 10 * MINUTE_MS);
         assert_eq!(stay_until(&open, Some(90 * MINUTE_MS)), 60 * MINUTE_MS);
-        assert_eq!(stay_until(&stay(0, Some(5), 60), Some(1)), 5, "a check-out wins");
+        assert_eq!(
+            stay_until(&stay(0, Some(5), 60), Some(1)),
+            5,
+            "a check-out wins"
+        );
         assert_eq!(
             stay_until(&stay(0, Some(3 * STAY_MAX_MS), 60), None),
             STAY_MAX_MS,

@@ -70,8 +70,7 @@ fn checked(body: &[u8]) -> Result<(CaseTraceRequest, PersonKey), ApiFailure> {
     let key = PersonKey::parse(&request.identifier).ok_or_else(|| {
         invalid("identifier is neither a phone number (0912345678) nor an ID number (9 or 12 digits, or a passport number)")
     })?;
-    if request.from >= request.to || request.to - request.from > CASE_WINDOW_MAX_DAYS * 86_400_000
-    {
+    if request.from >= request.to || request.to - request.from > CASE_WINDOW_MAX_DAYS * 86_400_000 {
         return Err(invalid(
             "the window (from, to) must be non-empty and at most 31 days",
         ));

@@ -21,8 +21,8 @@ use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
-    tracing, StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
+    role_name, tracing, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage,
+    StoreError, StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
     VENUE_ACTIVITY_SQL,
 };
 

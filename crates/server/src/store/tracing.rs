@@ -75,8 +75,7 @@ pub(super) mod sqlite {
         for query in queries {
             let mut first: Option<i64> = None;
             for person in &query.people {
-                let mut rows =
-                    statement.query(params![person, query.after, query.venue as i64])?;
+                let mut rows = statement.query(params![person, query.after, query.venue as i64])?;
                 if let Some(row) = rows.next()? {
                     let at: i64 = row.get(0)?;
                     first = Some(first.map_or(at, |first| first.min(at)));
@@ -92,17 +91,18 @@ pub(super) mod sqlite {
         query: &CaseQueryRecord,
         accesses: &[AccessRecord],
     ) -> Result<(), StoreError> {
-        conn.prepare_cached(INSERT_CASE_QUERY_SQL)?.execute(params![
-            query.at,
-            query.actor,
-            query.case_reference,
-            query.identifier,
-            query.from,
-            query.to,
-            query.after_minutes,
-            query.visits,
-            query.contacts
-        ])?;
+        conn.prepare_cached(INSERT_CASE_QUERY_SQL)?
+            .execute(params![
+                query.at,
+                query.actor,
+                query.case_reference,
+                query.identifier,
+                query.from,
+                query.to,
+                query.after_minutes,
+                query.visits,
+                query.contacts
+            ])?;
         insert_accesses(conn, accesses)
     }
 
@@ -238,7 +238,10 @@ pub(super) mod postgres {
         Ok(())
     }
 
-    pub async fn case_queries(pool: &PgPool, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError> {
+    pub async fn case_queries(
+        pool: &PgPool,
+        limit: u32,
+    ) -> Result<Vec<CaseQueryRecord>, StoreError> {
         let rows = sqlx::query(&numbered(CASE_QUERIES_SQL))
             .bind(i64::from(limit))
             .fetch_all(pool)
