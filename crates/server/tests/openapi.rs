@@ -12,6 +12,7 @@ use vaora_protocol::api::{
     UnitImport, UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::tracing::{CaseQueryLog, CaseTrace, CaseTraceRequest, CheckInReads};
 
 /// The document, as the server serves it at `/v1/openapi.json`.
 const OPENAPI: &str = vaora_server::routes::OPENAPI_JSON;
@@ -49,6 +50,10 @@ fn generated() -> Map<String, Value> {
     add::<TraceReport>(&mut generator);
     add::<DeclarationForm>(&mut generator);
     add::<PosterBatch>(&mut generator);
+    add::<CaseTraceRequest>(&mut generator);
+    add::<CaseTrace>(&mut generator);
+    add::<CaseQueryLog>(&mut generator);
+    add::<CheckInReads>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 
