@@ -54,7 +54,8 @@ test('a traced visit shows its case reference in My visits', async () => {
     assert.equal(await byTest(page, 'visit').count(), 1);
     assert.equal(await byTest(page, 'visit-reads').count(), 0);
     await context.setOffline(false);
-    assert.deepEqual(errors, []);
+    // The browser itself reports the request it could not send; nothing else may go wrong.
+    assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e.message)), []);
   } finally {
     await browser.close();
   }
