@@ -98,14 +98,15 @@ fn post(address: &str, path: &str, token: &str, body: &Value) -> Result<Value> {
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;
     let text = String::from_utf8_lossy(&answer);
-    let (head, rest) = text
-        .split_once("\r\n\r\n")
-        .context("not an HTTP answer")?;
+    let (head, rest) = text.split_once("\r\n\r\n").context("not an HTTP answer")?;
     let status = head.split(' ').nth(1).unwrap_or("");
     if status != "200" {
         bail!("POST {path} answered {status}: {rest}");
     }
-    let json = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    let json = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         unchunk(rest)?
     } else {
         rest.to_owned()

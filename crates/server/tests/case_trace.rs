@@ -216,7 +216,6 @@ fn generate() -> Dataset {
         let phone = format!("0903{person:06}");
         add(&format!("Khách {person}"), Some(&phone), venue, start, out);
     }
-    let mut stays = stays;
     // One person with an ID number only.
     if let Some(stay) = stays.iter_mut().find(|s| s.phone.is_none()) {
         stay.id_number = Some("001099012345".into());
