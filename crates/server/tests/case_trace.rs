@@ -555,6 +555,12 @@ async fn check_store(name: &str, store: Store) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    let mut by_accept = trace_request(ADMIN, &case_body("BN-12345"), "");
+    by_accept
+        .headers_mut()
+        .insert(header::ACCEPT, header::HeaderValue::from_static("text/csv"));
+    let (_, _, same) = raw(&app, by_accept).await;
+    assert_eq!(same, csv, "{name}: Accept: text/csv asks for the same list");
     let text = String::from_utf8(csv[3..].to_vec()).expect("utf-8");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
