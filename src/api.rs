@@ -7,6 +7,7 @@ use vaora_protocol::api::{
 };
 use vaora_protocol::form::DeclarationForm;
 use vaora_protocol::staff::{CloseDay, ClosedDay, InvitationAcceptance, StaffVenue};
+use vaora_protocol::tracing::CheckInReads;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, Response};
@@ -52,6 +53,16 @@ pub async fn units(options: &MountOptions, parent: Option<&str>) -> Result<UnitL
         Some(parent) => format!("/v1/units?parent={}", js_sys::encode_uri_component(parent)),
         None => "/v1/units".to_owned(),
     };
+    send::<(), _>(options, "GET", &path, None).await
+}
+
+/// `GET /v1/checkins/{id}/accesses`: when the health authority read this check-in, and for
+/// which case (no token: only this device knows the id).
+pub async fn checkin_reads(
+    options: &MountOptions,
+    checkin_id: uuid::Uuid,
+) -> Result<CheckInReads, ApiProblem> {
+    let path = format!("/v1/checkins/{checkin_id}/accesses");
     send::<(), _>(options, "GET", &path, None).await
 }
 

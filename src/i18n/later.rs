@@ -37,6 +37,9 @@ messages! {
     WaitingToSend,
     Refused,
     NoVisits,
+    ReadByAuthority,
+    ReadForCase,
+    ReadsOffline,
     BackHome,
     DeleteTitle,
     DeleteWhat,
@@ -145,6 +148,12 @@ impl Translate for Later {
             NoVisits => (
                 "Chưa có lượt ghé nào trên máy này.",
                 "No visits on this phone yet.",
+            ),
+            ReadByAuthority => ("Đã được cơ quan y tế đọc:", "Read by the health authority:"),
+            ReadForCase => ("ca", "case"),
+            ReadsOffline => (
+                "Đang ngoại tuyến: chưa xem được cơ quan y tế đã đọc lượt ghé nào.",
+                "Offline: cannot check now whether the health authority read your visits.",
             ),
             BackHome => ("Về màn hình chính", "Back to start"),
             DeleteTitle => ("Xoá dữ liệu của tôi", "Delete my data"),

@@ -1,16 +1,22 @@
 //! "My visits": every visit this device keeps, newest first, with its state (waiting to be
-//! sent, here now, checked out, refused) and a check-out for open ones; and "Delete my data",
+//! sent, here now, checked out, refused), when the health authority read each delivered one and
+//! for which case (asked of the server when the page opens), and a check-out for open ones; and
+//! "Delete my data",
 //! which says what is deleted here and what the server keeps, and for how long.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use leptos::html::H2;
 use leptos::prelude::*;
+use uuid::Uuid;
 use vaora_citizen::visits::{Reason, Visit};
+use vaora_protocol::tracing::CheckInRead;
 use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
+use crate::api::{self, ApiProblem};
 use crate::device::Delivery;
 use crate::guest::{self, use_ctx, Ctx};
 use crate::i18n::{Later, Msg};
@@ -40,6 +46,8 @@ pub fn VisitsPage() -> impl IntoView {
     heading.on_load(|h| {
         let _ = h.focus();
     });
+    let reads = RwSignal::new(Reads::default());
+    leptos::task::spawn_local(fetch_reads(ctx, reads));
     let list = move || {
         let device = ctx.device_now()?;
         let visits: Vec<(Delivery, Visit)> = device.with(|known| {
@@ -53,9 +61,16 @@ pub fn VisitsPage() -> impl IntoView {
             view! { <p class="vaora-hint" data-test="no-visits">{ctx.tr(Later::NoVisits)}</p> }
                 .into_any()
         } else {
+            let offline = reads.with(|reads| reads.offline).then(|| {
+                view! { <p class="vaora-hint" data-test="reads-offline">{ctx.tr(Later::ReadsOffline)}</p> }
+            });
             view! {
+                {offline}
                 <ul class="vaora-visits">
-                    {visits.into_iter().map(|(delivery, visit)| visit_item(ctx, delivery, visit)).collect_view()}
+                    {visits.into_iter().map(|(delivery, visit)| {
+                        let read = reads.with(|reads| reads.by_visit.get(&visit.checkin_id).cloned());
+                        visit_item(ctx, delivery, visit, read)
+                    }).collect_view()}
                 </ul>
             }
             .into_any()
@@ -74,8 +89,68 @@ pub fn VisitsPage() -> impl IntoView {
     }
 }
 
+/// What the server said about reads of the delivered visits.
+#[derive(Clone, Debug, Default)]
+struct Reads {
+    by_visit: HashMap<Uuid, Vec<CheckInRead>>,
+    /// The server could not be reached: said once, quietly.
+    offline: bool,
+}
+
+/// Asks the server, once per opening, when each delivered visit was read.
+async fn fetch_reads(ctx: Ctx, reads: RwSignal<Reads>) {
+    let device = ctx.device().await;
+    let delivered: Vec<Uuid> = device.with(|known| {
+        known
+            .visits
+            .newest_first()
+            .map(|visit| visit.checkin_id)
+            .filter(|&id| device.delivery(id) == Delivery::Delivered)
+            .collect()
+    });
+    let options = ctx.options();
+    for id in delivered {
+        match api::checkin_reads(&options, id).await {
+            Ok(answer) => {
+                // The page may be gone by now: then there is nothing to update.
+                let _ = reads.try_update(|reads| reads.by_visit.insert(id, answer.reads));
+            }
+            Err(ApiProblem::Network) => {
+                let _ = reads.try_update(|reads| reads.offline = true);
+                return;
+            }
+            // A server without the endpoint, or an answer it cannot give: say nothing.
+            Err(_) => {}
+        }
+    }
+}
+
+/// "Read by the health authority: 24/11/2026 10:02 (case BN-12345); …", nothing when never read.
+fn reads_line(ctx: Ctx, reads: Option<Vec<CheckInRead>>, lang: &str) -> Option<impl IntoView> {
+    let reads = reads.filter(|reads| !reads.is_empty())?;
+    let text = reads
+        .iter()
+        .map(|read| {
+            let why = match &read.case_reference {
+                Some(case) => format!("{} {case}", ctx.t(Later::ReadForCase)),
+                None => read.purpose.clone(),
+            };
+            format!("{} ({why})", local_time(read.at, lang))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(view! {
+        <p class="vaora-reads" data-test="visit-reads">{ctx.tr(Later::ReadByAuthority)} " " {text}</p>
+    })
+}
+
 /// One visit of the list.
-fn visit_item(ctx: Ctx, delivery: Delivery, visit: Visit) -> impl IntoView {
+fn visit_item(
+    ctx: Ctx,
+    delivery: Delivery,
+    visit: Visit,
+    reads: Option<Vec<CheckInRead>>,
+) -> impl IntoView {
     let lang = ctx.lang.get().tag();
     let id = visit.checkin_id;
     let state = match (&delivery, visit.checkout) {
@@ -97,6 +172,7 @@ fn visit_item(ctx: Ctx, delivery: Delivery, visit: Visit) -> impl IntoView {
             {ended}
             {open.then(|| view! { <p data-test="visit-here">{ctx.tr(Later::HereNow)}</p> })}
             {delivery_line(ctx, &delivery)}
+            {reads_line(ctx, reads, lang)}
             {open.then(|| view! {
                 <button type="button" class="vaora-secondary" data-test="visit-checkout"
                     on:click=move |_| {

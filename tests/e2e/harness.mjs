@@ -83,6 +83,8 @@ export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
     url,
     posterUrl: field('poster'),
     shortCode,
+    /** The administrator's bearer token, for tests that call the authorised API themselves. */
+    adminToken,
     /** The stored check-in, read back through the server's authorised API. */
     async checkin(id) {
       const response = await fetch(`${url}/v1/admin/checkins/${id}?purpose=end-to-end%20test`, {

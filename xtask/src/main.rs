@@ -19,6 +19,7 @@ mod bench_first_decode;
 mod bench_first_scan;
 mod bench_server;
 mod bench_size;
+mod bench_trace;
 mod build;
 mod conformance;
 mod icons;
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Some("bench-browser") => bench_browser::bench_browser(&args[1..]),
         Some("bench-first-decode") => bench_first_decode::bench_first_decode(&args[1..]),
         Some("bench-first-scan") => bench_first_scan::bench_first_scan(&args[1..]),
+        Some("bench-trace") => bench_trace::bench_trace_cli(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -90,7 +92,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench-first-scan [--runs N] [--no-service-worker]
                                  the app link on a throttled network (1.6 Mbps down, 750
                                  kbps up, 150 ms RTT, no cache, fresh profile): ms to camera
-                                 live and to the first venue, KB on the wire to camera live";
+                                 live and to the first venue, KB on the wire to camera live
+  bench-trace <BASE-URL> <ADMIN-TOKEN> <END-MS> <ID>...
+                                 a running server's 14-day case trace (ending END-MS, unix
+                                 ms) of each ID in turn: median of 24 runs vs 200 ms";
 
 fn profile_from(args: &[String], default: build::Profile) -> build::Profile {
     if args.iter().any(|a| a == "--release") {

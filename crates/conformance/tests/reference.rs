@@ -246,6 +246,7 @@ impl Storage for DuplicatesOnRetry {
     async fn venue_registered_at(&self, id: u64) -> Result<Option<i64>, StoreError> {
         self.0.venue_registered_at(id).await
     }
+
     async fn checkins_of(
         &self,
         person: String,
@@ -305,6 +306,36 @@ impl Storage for DuplicatesOnRetry {
         token_hash: String,
     ) -> Result<Option<TokenInfo>, StoreError> {
         self.0.accept_invitation(hash, now, token_hash).await
+    }
+
+    // Case tracing (issue 6).
+    async fn checkins_entered_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.0.checkins_entered_at(venue, from, to, limit).await
+    }
+    async fn next_checkins(
+        &self,
+        queries: Vec<vaora_server::store::tracing::NextCheckIn>,
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        self.0.next_checkins(queries).await
+    }
+    async fn record_case_trace(
+        &self,
+        query: vaora_protocol::tracing::CaseQueryRecord,
+        accesses: Vec<AccessRecord>,
+    ) -> Result<(), StoreError> {
+        self.0.record_case_trace(query, accesses).await
+    }
+    async fn case_queries(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<vaora_protocol::tracing::CaseQueryRecord>, StoreError> {
+        self.0.case_queries(limit).await
     }
 }
 

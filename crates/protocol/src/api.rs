@@ -594,6 +594,9 @@ pub struct AccessRecord {
     pub actor: String,
     /// Why, as the reader stated it (e.g. a case number).
     pub purpose: String,
+    /// The case reference of a case trace (`POST /v1/trace/cases`), a field of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_reference: Option<String>,
 }
 
 /// Answer of GET /v1/admin/checkins/{id}/accesses.

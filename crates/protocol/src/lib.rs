@@ -7,8 +7,9 @@
 //! form as versioned data ([`form`]), the JSON bodies of the check-in API
 //! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
 //! ([`personal_code`]: national v1.1 and the chip ID card's QR), and the keys
-//! that recognise one person across check-ins ([`person_key`]), and the venue-staff API
-//! ([`staff`]: kiosk and paper check-ins, exits, invitations).
+//! that recognise one person across check-ins ([`person_key`]), the venue-staff API
+//! ([`staff`]: kiosk and paper check-ins, exits, invitations), and tracing a case
+//! ([`tracing`]: the co-presence rule, the audit of case queries, a citizen's view of reads).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -21,6 +22,7 @@ pub mod person_key;
 pub mod personal_code;
 pub mod short_code;
 pub mod staff;
+pub mod tracing;
 pub mod venue_code;
 
 pub use api::{ApiError, CheckInReceipt, CheckInRequest, ClientConfig, VenueLookup};

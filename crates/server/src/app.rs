@@ -11,6 +11,7 @@ use axum::{middleware, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use vaora_protocol::venue_code::VenueSigner;
 
+use crate::case_limit::CaseQueryLimit;
 use crate::forms::Forms;
 use crate::limits::{self, RateLimit};
 use crate::routes;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub forms: Arc<Forms>,
     /// The codes of the loaded administrative units, for checking unit answers.
     pub unit_codes: Arc<UnitCodes>,
+    /// Case traces each token may run per hour.
+    pub case_queries: Arc<CaseQueryLimit>,
 }
 
 impl AppState {
@@ -63,6 +66,7 @@ impl AppState {
             retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
             forms: Arc::new(Forms::new()),
             unit_codes: Arc::new(UnitCodes::new()),
+            case_queries: Arc::new(CaseQueryLimit::default()),
         }
     }
 
@@ -127,6 +131,12 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/checkins/{id}/checkout", post(routes::checkins::check_out))
         .route("/stats/venues", get(routes::stats::venues))
         .route("/trace", get(routes::trace::trace))
+        .route("/trace/cases", post(routes::cases::trace_case))
+        .route("/admin/trace/cases", get(routes::cases::case_queries))
+        .route(
+            "/checkins/{id}/accesses",
+            get(routes::cases::reads_of_checkin),
+        )
         .route("/venues", post(routes::venues::register))
         .route(
             "/admin/venues/bulk",

@@ -6,6 +6,8 @@
 
 pub mod app;
 pub mod auth;
+pub mod case_limit;
+pub mod case_trace;
 pub mod error;
 pub mod forms;
 pub mod keys;

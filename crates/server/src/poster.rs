@@ -136,6 +136,17 @@ pub fn issue_date(unix_ms: i64) -> String {
     format!("{day:02}/{month:02}/{year:04}")
 }
 
+/// The date and time of `unix_ms` in Vietnam as `dd/mm/yyyy HH:MM`.
+pub fn local_date_time(unix_ms: i64) -> String {
+    let minutes = (unix_ms + VIETNAM_OFFSET_MS).rem_euclid(DAY_MS) / 60_000;
+    format!(
+        "{} {:02}:{:02}",
+        issue_date(unix_ms),
+        minutes / 60,
+        minutes % 60
+    )
+}
+
 /// Days since 1970-01-01 → proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -17,6 +17,7 @@ use vaora_protocol::staff::{
     StaffCheckOutReceipt, StaffCheckOutRequest, StaffInvitation, StaffInvitationRequest,
     StaffVenue,
 };
+use vaora_protocol::tracing::{CaseQueryLog, CaseTrace, CaseTraceRequest, CheckInReads};
 
 /// The document, as the server serves it at `/v1/openapi.json`.
 const OPENAPI: &str = vaora_server::routes::OPENAPI_JSON;
@@ -65,6 +66,10 @@ fn generated() -> Map<String, Value> {
     add::<StaffInvitationRequest>(&mut generator);
     add::<StaffInvitation>(&mut generator);
     add::<InvitationAcceptance>(&mut generator);
+    add::<CaseTraceRequest>(&mut generator);
+    add::<CaseTrace>(&mut generator);
+    add::<CaseQueryLog>(&mut generator);
+    add::<CheckInReads>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

@@ -59,6 +59,7 @@ pub async fn checkin(
             checkin_id: id,
             actor: caller.actor,
             purpose,
+            case_reference: None,
         })
         .await?;
     Ok(Json(row))

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource.
 
 pub mod admin;
+pub mod cases;
 pub mod checkins;
 pub mod forms;
 pub mod staff;

@@ -74,6 +74,7 @@ pub async fn trace(
             checkin_id: record.receipt.id,
             actor: caller.actor.clone(),
             purpose: purpose.clone(),
+            case_reference: None,
         })
         .collect();
     state.store.record_accesses(accesses).await?;

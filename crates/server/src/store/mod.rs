@@ -7,6 +7,7 @@ pub mod sqlite;
 pub mod staff;
 #[cfg(test)]
 mod suite;
+pub mod tracing;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use vaora_protocol::api::{
 use vaora_protocol::declaration::Declaration;
 use vaora_protocol::person_key::PersonKey;
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 pub use staff::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
@@ -319,6 +321,31 @@ pub trait Storage: Send + Sync + 'static {
         now: i64,
         token_hash: String,
     ) -> Result<Option<TokenInfo>, StoreError>;
+    // Case tracing (issue 6): SQL in `store::tracing`.
+
+    /// Check-ins at `venue` entered in `[from, to)`, oldest first, at most `limit` (an indexed
+    /// range, unlike [`Storage::checkins_at`]'s overlap).
+    async fn checkins_entered_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError>;
+    /// For each query, when its person next checked in at another venue, if they did.
+    async fn next_checkins(
+        &self,
+        queries: Vec<tracing::NextCheckIn>,
+    ) -> Result<Vec<Option<i64>>, StoreError>;
+    /// Logs a case query and every check-in it hands out, in one transaction, before the answer
+    /// leaves.
+    async fn record_case_trace(
+        &self,
+        query: CaseQueryRecord,
+        accesses: Vec<AccessRecord>,
+    ) -> Result<(), StoreError>;
+    /// The latest `limit` case queries, newest first.
+    async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError>;
 }
 
 /// A token to store (checked by the caller).

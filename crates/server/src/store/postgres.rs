@@ -11,13 +11,14 @@ use vaora_protocol::api::{
     VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::staff::postgres as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
-    StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
+    role_name, tracing, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage,
+    StoreError, StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
     VENUE_ACTIVITY_SQL,
 };
 use super::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
@@ -85,7 +86,7 @@ fn unit_row(row: &PgRow) -> Result<Unit, StoreError> {
     })
 }
 
-fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
+pub(super) fn record_row(row: &PgRow) -> Result<CheckInRow, StoreError> {
     let declaration: String = row.try_get("declaration")?;
     let kind: String = row.try_get("kind")?;
     let mut record = record(
@@ -304,17 +305,7 @@ impl Storage for PostgresStore {
 
     async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for access in accesses {
-            sqlx::query(
-                "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(access.at)
-            .bind(access.checkin_id)
-            .bind(&access.actor)
-            .bind(&access.purpose)
-            .execute(&mut *tx)
-            .await?;
-        }
+        tracing::postgres::insert_accesses(&mut tx, &accesses).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -549,12 +540,10 @@ impl Storage for PostgresStore {
     }
 
     async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT at, actor, purpose FROM accesses WHERE checkin_id = $1 ORDER BY at, id",
-        )
-        .bind(checkin_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&numbered(tracing::ACCESSES_SQL))
+            .bind(checkin_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(AccessRecord {
@@ -562,6 +551,7 @@ impl Storage for PostgresStore {
                     checkin_id,
                     actor: row.try_get("actor")?,
                     purpose: row.try_get("purpose")?,
+                    case_reference: row.try_get("case_reference")?,
                 })
             })
             .collect()
@@ -797,6 +787,37 @@ impl Storage for PostgresStore {
         token_hash: String,
     ) -> Result<Option<TokenInfo>, StoreError> {
         staff::accept_invitation(&self.pool, &hash, now, &token_hash).await
+    }
+
+    // Case tracing (issue 6): SQL in `store::tracing`.
+
+    async fn checkins_entered_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        tracing::postgres::checkins_entered_at(&self.pool, venue, from, to, limit).await
+    }
+
+    async fn next_checkins(
+        &self,
+        queries: Vec<tracing::NextCheckIn>,
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        tracing::postgres::next_checkins(&self.pool, &queries).await
+    }
+
+    async fn record_case_trace(
+        &self,
+        query: CaseQueryRecord,
+        accesses: Vec<AccessRecord>,
+    ) -> Result<(), StoreError> {
+        tracing::postgres::record_case_trace(&self.pool, &query, &accesses).await
+    }
+
+    async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError> {
+        tracing::postgres::case_queries(&self.pool, limit).await
     }
 }
 

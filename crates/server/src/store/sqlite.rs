@@ -16,13 +16,14 @@ use vaora_protocol::api::{
     VenueActivity,
 };
 use vaora_protocol::short_code::ShortCode;
+use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
 use super::staff::sqlite as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
-    role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
-    StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
+    role_name, tracing, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage,
+    StoreError, StoredForm, VenueRow, CHECKINS_OF_SQL, PURGE_CHUNK, RECORD_SQL, UNIT_WITHIN_SQL,
     VENUE_ACTIVITY_SQL,
 };
 use super::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
@@ -118,6 +119,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX checkin_people_by_time ON checkin_people(checked_in_at);",
     // Venue staff: who entered a check-in, staff exits, invitations.
     super::staff::sqlite::MIGRATION,
+    // Case tracing: an access's case reference, and the log of case queries.
+    "ALTER TABLE accesses ADD COLUMN case_reference TEXT;
+    CREATE TABLE case_queries (
+        id              INTEGER PRIMARY KEY,
+        at              INTEGER NOT NULL,
+        actor           TEXT NOT NULL,
+        case_reference  TEXT NOT NULL,
+        identifier      TEXT NOT NULL,
+        from_ms         INTEGER NOT NULL,
+        to_ms           INTEGER NOT NULL,
+        after_minutes   INTEGER NOT NULL,
+        visits          INTEGER NOT NULL,
+        contacts        INTEGER NOT NULL
+    );
+    CREATE INDEX case_queries_by_time ON case_queries(at);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -545,20 +561,7 @@ impl Storage for SqliteStore {
     async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError> {
         self.write(|sender| {
             job(
-                move |conn| {
-                    let mut insert = conn.prepare_cached(
-                        "INSERT INTO accesses (at, checkin_id, actor, purpose) VALUES (?1, ?2, ?3, ?4)",
-                    )?;
-                    for access in &accesses {
-                        insert.execute(params![
-                            access.at,
-                            access.checkin_id.to_string(),
-                            access.actor,
-                            access.purpose
-                        ])?;
-                    }
-                    Ok(())
-                },
+                move |conn| tracing::sqlite::insert_accesses(conn, &accesses),
                 sender,
             )
         })
@@ -818,15 +821,14 @@ impl Storage for SqliteStore {
 
     async fn accesses(&self, checkin_id: Uuid) -> Result<Vec<AccessRecord>, StoreError> {
         self.read(move |conn| {
-            let mut statement = conn.prepare_cached(
-                "SELECT at, actor, purpose FROM accesses WHERE checkin_id = ?1 ORDER BY at, id",
-            )?;
+            let mut statement = conn.prepare_cached(tracing::ACCESSES_SQL)?;
             let rows = statement.query_map(params![checkin_id.to_string()], |row| {
                 Ok(AccessRecord {
                     at: row.get(0)?,
                     checkin_id,
                     actor: row.get(1)?,
                     purpose: row.get(2)?,
+                    case_reference: row.get(3)?,
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -1116,6 +1118,46 @@ impl Storage for SqliteStore {
         })
         .await
     }
+
+    // Case tracing (issue 6): SQL in `store::tracing`.
+
+    async fn checkins_entered_at(
+        &self,
+        venue: u64,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.read(move |conn| tracing::sqlite::checkins_entered_at(conn, venue, from, to, limit))
+            .await
+    }
+
+    async fn next_checkins(
+        &self,
+        queries: Vec<tracing::NextCheckIn>,
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        self.read(move |conn| tracing::sqlite::next_checkins(conn, &queries))
+            .await
+    }
+
+    async fn record_case_trace(
+        &self,
+        query: CaseQueryRecord,
+        accesses: Vec<AccessRecord>,
+    ) -> Result<(), StoreError> {
+        self.write(|sender| {
+            job(
+                move |conn| tracing::sqlite::record_case_trace(conn, &query, &accesses),
+                sender,
+            )
+        })
+        .await
+    }
+
+    async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError> {
+        self.read(move |conn| tracing::sqlite::case_queries(conn, limit))
+            .await
+    }
 }
 
 fn unit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
@@ -1166,7 +1208,7 @@ fn token_info(
     })
 }
 
-type RawRecord = (
+pub(super) type RawRecord = (
     String,
     i64,
     String,
@@ -1179,7 +1221,7 @@ type RawRecord = (
     Option<String>,
 );
 
-fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
+pub(super) fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -1194,7 +1236,7 @@ fn raw_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawRecord> {
     ))
 }
 
-fn record_row(
+pub(super) fn record_row(
     (
         id,
         venue_id,

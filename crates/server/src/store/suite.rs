@@ -571,6 +571,7 @@ async fn reads_of_personal_data_are_logged_per_check_in() {
             checkin_id,
             actor: "admin".into(),
             purpose: purpose.into(),
+            case_reference: None,
         };
         for record in [
             access(one, 2, "ca bệnh BN-1024"),
