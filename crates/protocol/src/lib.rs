@@ -7,7 +7,8 @@
 //! form as versioned data ([`form`]), the JSON bodies of the check-in API
 //! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
 //! ([`personal_code`]: national v1.1 and the chip ID card's QR), and the keys
-//! that recognise one person across check-ins ([`person_key`]).
+//! that recognise one person across check-ins ([`person_key`]), and the
+//! authority's reports ([`reports`]).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -18,6 +19,7 @@ pub mod declaration;
 pub mod form;
 pub mod person_key;
 pub mod personal_code;
+pub mod reports;
 pub mod short_code;
 pub mod venue_code;
 

@@ -7,10 +7,14 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod exports;
 pub mod forms;
 pub mod keys;
 pub mod limits;
+pub mod local_day;
+pub mod pdf;
 pub mod poster;
+pub mod reports;
 pub mod retention;
 pub mod routes;
 pub mod security;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod checkins;
 pub mod forms;
+pub mod reports;
 pub mod stats;
 pub mod tokens;
 pub mod trace;

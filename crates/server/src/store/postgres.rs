@@ -13,6 +13,7 @@ use vaora_protocol::api::{
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::reports::{self, ReportCheckIn, ReportVenue, SilentVenueRow};
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
@@ -29,7 +30,7 @@ pub fn is_url(location: &str) -> bool {
 }
 
 /// SQL shared with SQLite, its `?N` placeholders written PostgreSQL's way (`$N`).
-fn numbered(sql: &str) -> String {
+pub(super) fn numbered(sql: &str) -> String {
     (1..=9).fold(sql.to_owned(), |sql, n| {
         sql.replace(&format!("?{n}"), &format!("${n}"))
     })
@@ -715,6 +716,32 @@ impl Storage for PostgresStore {
                 .await?
                 .rows_affected();
         Ok(changed == 1)
+    }
+
+    // Authority reports.
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError> {
+        reports::postgres::units_within(&self.pool, &unit).await
+    }
+
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError> {
+        reports::postgres::venues(&self.pool, &unit).await
+    }
+
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError> {
+        reports::postgres::checkins(&self.pool, &unit, from, to).await
+    }
+
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError> {
+        reports::postgres::silent_venues(&self.pool, &unit, since).await
     }
 }
 

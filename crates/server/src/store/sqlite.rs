@@ -18,6 +18,7 @@ use vaora_protocol::api::{
 use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::reports::{self, ReportCheckIn, ReportVenue, SilentVenueRow};
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
     role_name, venue_kind, CheckInRow, InsertOutcome, NewCheckIn, NewToken, Storage, StoreError,
@@ -114,6 +115,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (person, checked_in_at, checkin_id)
     ) WITHOUT ROWID;
     CREATE INDEX checkin_people_by_time ON checkin_people(checked_in_at);",
+    // A check-in's people, for its visitor in the authority's reports.
+    "CREATE INDEX checkin_people_by_checkin ON checkin_people(checkin_id, person);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -1018,6 +1021,36 @@ impl Storage for SqliteStore {
             )
             .await?;
         Ok(changed == 1)
+    }
+
+    // Authority reports.
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError> {
+        self.read(move |conn| reports::sqlite::units_within(conn, &unit))
+            .await
+    }
+
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError> {
+        self.read(move |conn| reports::sqlite::venues(conn, &unit))
+            .await
+    }
+
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError> {
+        self.read(move |conn| reports::sqlite::checkins(conn, &unit, from, to))
+            .await
+    }
+
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError> {
+        self.read(move |conn| reports::sqlite::silent_venues(conn, &unit, since))
+            .await
     }
 }
 
