@@ -918,7 +918,10 @@ async fn reports_give_the_known_figures_of_a_generated_dataset() {
             .flat_map(|g| &g.units)
             .any(|u| u.unit_code == report_dataset::EMPTY_WARD && u.venues == 0));
         let figures = data.figures("01");
-        assert!(figures.visitors < figures.checkins && figures.visitors > 5, "{figures:?}");
+        assert!(
+            figures.visitors < figures.checkins && figures.visitors > 5,
+            "{figures:?}"
+        );
 
         // Silent since the day began: registered by then, not withdrawn, no check-in since.
         let since = report_dataset::DAY_START;

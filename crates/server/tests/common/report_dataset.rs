@@ -125,7 +125,10 @@ fn answers_of(person: Option<usize>, visit: u64) -> Declaration {
             }
             // ID number with spaces and a phone that is no phone: only the ID counts.
             _ => {
-                answers.push(("id_number", Answer::Text(format!("{} {}", &id[..6], &id[6..]))));
+                answers.push((
+                    "id_number",
+                    Answer::Text(format!("{} {}", &id[..6], &id[6..])),
+                ));
                 answers.push(("phone", Answer::Text("không có".into())));
             }
         }
@@ -199,7 +202,7 @@ pub fn generate() -> Dataset {
             let count = if quiet { 0 } else { rng.next(5) };
             for n in 0..count {
                 let at = match n {
-                    0 if offset % 3 == 0 => start,        // the day's first millisecond
+                    0 if offset % 3 == 0 => start, // the day's first millisecond
                     1 if offset % 4 == 0 => start + DAY_MS - 1, // and its last
                     _ => start + rng.next(DAY_MS as u64) as i64,
                 };
@@ -210,7 +213,9 @@ pub fn generate() -> Dataset {
                 let person = (rng.next(5) != 0).then(|| rng.next(PEOPLE) as usize);
                 visit += 1;
                 checkins.push(GenCheckIn {
-                    id: Uuid::from_u128(0x2021_0814_0000_0000_0000_0000_0000_0000 | u128::from(visit)),
+                    id: Uuid::from_u128(
+                        0x2021_0814_0000_0000_0000_0000_0000_0000 | u128::from(visit),
+                    ),
                     venue: index,
                     at,
                     person,
@@ -306,7 +311,11 @@ impl Dataset {
     }
 
     fn active_venues(&self, unit: &str, from: i64, to: i64) -> u64 {
-        let venues: HashSet<usize> = self.checkins_in(unit, from, to).iter().map(|c| c.venue).collect();
+        let venues: HashSet<usize> = self
+            .checkins_in(unit, from, to)
+            .iter()
+            .map(|c| c.venue)
+            .collect();
         venues.len() as u64
     }
 
