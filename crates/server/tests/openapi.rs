@@ -12,6 +12,7 @@ use vaora_protocol::api::{
     UnitImport, UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::reports::{SilentVenues, UnitDashboard, ZeroScanList};
 
 /// The document, as the server serves it at `/v1/openapi.json`.
 const OPENAPI: &str = vaora_server::routes::OPENAPI_JSON;
@@ -49,6 +50,9 @@ fn generated() -> Map<String, Value> {
     add::<TraceReport>(&mut generator);
     add::<DeclarationForm>(&mut generator);
     add::<PosterBatch>(&mut generator);
+    add::<UnitDashboard>(&mut generator);
+    add::<ZeroScanList>(&mut generator);
+    add::<SilentVenues>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 
