@@ -111,8 +111,9 @@ fn declaration(person: Option<u64>) -> Declaration {
     }
 }
 
+/// A 12-digit citizen ID number.
 fn id_number(person: u64) -> String {
-    format!("0010990{person:05}")
+    format!("001{person:09}")
 }
 
 fn phone(person: u64) -> String {
