@@ -289,6 +289,11 @@ async fn reports_over_http_match_the_dataset_and_respect_scopes() {
             "validation_failed",
         ),
         (
+            "/v1/reports/zero-scan?unit=01&publish=true",
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
             "/v1/reports/zero-scan?unit=01&publish=yes",
             StatusCode::BAD_REQUEST,
             "validation_failed",

@@ -147,6 +147,10 @@ pub async fn zero_scan(
     if !matches!(format, "json" | "csv" | "pdf") {
         return Err(invalid("format must be json, csv or pdf"));
     }
+    if publish && format == "json" {
+        // The JSON carries the counts themselves; only the files are made for publication.
+        return Err(invalid("publish applies to format=csv or format=pdf"));
+    }
     let store = &state.store;
     let units = store.units_within(unit.code.clone()).await?;
     let venues = store.report_venues(unit.code.clone()).await?;
