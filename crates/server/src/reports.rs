@@ -205,8 +205,8 @@ fn children_of_root<'a>(units: &'a [Unit], root: &str) -> HashMap<&'a str, usize
 }
 
 /// The wards (units with no unit below them) of `tree` without a check-in on `day`, grouped by
-/// parent. `names` gives the parent's name when it lies above the subtree (a ward asked for on
-/// its own). The check-ins must cover `day`.
+/// parent. `root_parent` names the group when the root is itself a ward (its parent lies above
+/// the subtree). The check-ins must cover `day`.
 pub fn zero_scan(tree: &Subtree<'_>, day: LocalDay, root_parent: Option<&Unit>) -> ZeroScanList {
     let parents: HashSet<&str> = tree
         .units

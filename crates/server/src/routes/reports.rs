@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use vaora_protocol::api::{error_code, Role, Unit};
-use vaora_protocol::reports::{SilentVenue, SilentVenues, SILENT_POSTERS_MAX};
+use vaora_protocol::reports::{SilentVenue, SilentVenues, UnitDashboard, SILENT_POSTERS_MAX};
 use vaora_protocol::venue_code;
 
 use crate::app::{now_ms, AppState};
@@ -90,7 +90,7 @@ async fn dashboard_of(
     state: &AppState,
     unit: &Unit,
     day: LocalDay,
-) -> Result<vaora_protocol::reports::UnitDashboard, ApiFailure> {
+) -> Result<UnitDashboard, ApiFailure> {
     let store = &state.store;
     let units = store.units_within(unit.code.clone()).await?;
     let venues = store.report_venues(unit.code.clone()).await?;
@@ -114,7 +114,7 @@ pub async fn units_dashboard(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(query): Query<ReportQuery>,
-) -> Result<Json<vaora_protocol::reports::UnitDashboard>, ApiFailure> {
+) -> Result<Json<UnitDashboard>, ApiFailure> {
     let unit = authorised_unit(&state, &headers, &query).await?;
     let day = query.day()?;
     Ok(Json(dashboard_of(&state, &unit, day).await?))
