@@ -1,7 +1,8 @@
-//! `cargo xtask bench-server [--seconds S] [--only sqlite|postgres]`: the release server on a
-//! fresh database (SQLite file; a throw-away PostgreSQL), driven over loopback by
+//! `cargo xtask bench-server [--seconds S] [--only sqlite|postgres|reports]`: the release server
+//! on a fresh database (SQLite file; a throw-away PostgreSQL), driven over loopback by
 //! `vaora-loadgen`: durable check-ins per second at saturation, then p50/p99 latency at fixed
-//! offered rates. Server and load generator share the machine's cores.
+//! offered rates. Server and load generator share the machine's cores. Then the authority's
+//! report queries on a national-size database (`bench_reports`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -84,6 +85,14 @@ pub fn bench_server(args: &[String]) -> Result<()> {
         }
         Ok(())
     })();
+    let result = result.and_then(|()| {
+        if wants("reports") {
+            println!();
+            crate::bench_reports::bench_reports(&[])
+        } else {
+            Ok(())
+        }
+    });
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
@@ -134,15 +143,16 @@ fn drive(bin: &Path, store: &str, server: &Server, seconds: u32) -> Result<()> {
     Ok(())
 }
 
-/// The release server on a fresh database, stopped when dropped.
-struct Server {
+/// The release server on a database, stopped when dropped.
+pub struct Server {
     child: Child,
-    base_url: String,
+    pub base_url: String,
     venue_code: String,
 }
 
 impl Server {
-    fn start(bin: &Path, args: &[&str]) -> Result<Self> {
+    /// Starts it with `args` added, a demo venue, no rate limit, on a free port.
+    pub fn start(bin: &Path, args: &[&str]) -> Result<Self> {
         let mut child = Command::new(bin.join("vaora-server"))
             // All load comes from one address: the per-client limit would measure itself.
             .args(["--addr", "127.0.0.1:0", "--seed-demo", "--rate-limit", "0"])

@@ -11,12 +11,15 @@
 //! - `bench-browser`  per-frame decode time in Chromium: Vaora vs zxing-wasm
 //! - `bench-first-decode`  time to first decode through the fake camera, per degradation
 //! - `bench-first-scan`  app link → camera live → first venue on a throttled 3G-like network
-//! - `bench-server`  check-ins per second and latency of the reference server, SQLite and PostgreSQL
+//! - `bench-server`  check-ins per second and latency of the reference server, SQLite and
+//!   PostgreSQL, then `bench-reports`
+//! - `bench-reports`  the authority's daily report queries on a national-size SQLite database
 
 mod bench_browser;
 mod bench_decode;
 mod bench_first_decode;
 mod bench_first_scan;
+mod bench_reports;
 mod bench_server;
 mod bench_size;
 mod bench_trace;
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Some("units") => units::official_csv(&root()).map(|csv| println!("{}", csv.display())),
         Some("bench-size") => bench_size::bench_size(),
         Some("bench-server") => bench_server::bench_server(&args[1..]),
+        Some("bench-reports") => bench_reports::bench_reports(&args[1..]),
         Some("bench-decode") => bench_decode::bench_decode(&args[1..]),
         Some("bench-browser") => bench_browser::bench_browser(&args[1..]),
         Some("bench-first-decode") => bench_first_decode::bench_first_decode(&args[1..]),
@@ -76,9 +80,15 @@ const USAGE: &str = "usage: cargo xtask <command>
   conformance <BASE-URL> [--admin-token T]
                                  the protocol v1 conformance suite against any backend
                                  (token also from VAORA_ADMIN_TOKEN)
-  bench-server [--seconds S] [--only sqlite|postgres]
+  bench-server [--seconds S] [--only sqlite|postgres|reports]
                                  reference server under load over loopback: durable
-                                 check-ins/s at saturation, p50/p99 at fixed offered rates
+                                 check-ins/s at saturation, p50/p99 at fixed offered rates;
+                                 then bench-reports
+  bench-reports [--runs N] [--fresh] [--also PATH]
+                                 report queries (ward and district dashboards, province
+                                 zero-scan list) on 200,000 venues and 1,000,000 check-ins in
+                                 SQLite (generated once, kept in the target dir): median ms;
+                                 --also times PATH too ({person}: people with visits)
   bench-size                     release-profile variants: wasm sizes and decode time per frame
   bench-decode [DIR] [--list]    corpus decode rate and ms/image: Vaora vs rqrr vs zxing-cpp
   bench-browser [--timed N] [--warmup N]

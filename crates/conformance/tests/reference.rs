@@ -15,6 +15,7 @@ use vaora_protocol::venue_code::VenueSigner;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 use vaora_server::app::{router, AppState};
 use vaora_server::store::postgres::ScratchDatabase;
+use vaora_server::store::reports::{ReportCheckIn, ReportVenue, SilentVenueRow};
 use vaora_server::store::{
     self, CheckInRow, InsertOutcome, NewCheckIn, NewInvitation, NewToken, StaffCheckOutRow,
     StaffEntered, Storage, Store, StoreError, StoredForm, VenuePresence, VenueRow,
@@ -213,6 +214,15 @@ impl Storage for DuplicatesOnRetry {
     ) -> Result<Vec<CheckInRow>, StoreError> {
         self.0.checkins_at(venue, from, to, limit).await
     }
+    async fn checkins_of(
+        &self,
+        person: String,
+        from: i64,
+        to: i64,
+        limit: u32,
+    ) -> Result<Vec<CheckInRow>, StoreError> {
+        self.0.checkins_of(person, from, to, limit).await
+    }
     async fn record_accesses(&self, accesses: Vec<AccessRecord>) -> Result<(), StoreError> {
         self.0.record_accesses(accesses).await
     }
@@ -247,15 +257,6 @@ impl Storage for DuplicatesOnRetry {
         self.0.venue_registered_at(id).await
     }
 
-    async fn checkins_of(
-        &self,
-        person: String,
-        from: i64,
-        to: i64,
-        limit: u32,
-    ) -> Result<Vec<CheckInRow>, StoreError> {
-        self.0.checkins_of(person, from, to, limit).await
-    }
     // Venue staff.
     async fn insert_staff_checkin(
         &self,
@@ -336,6 +337,29 @@ impl Storage for DuplicatesOnRetry {
         limit: u32,
     ) -> Result<Vec<vaora_protocol::tracing::CaseQueryRecord>, StoreError> {
         self.0.case_queries(limit).await
+    }
+
+    // Authority reports.
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError> {
+        self.0.units_within(unit).await
+    }
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError> {
+        self.0.report_venues(unit).await
+    }
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError> {
+        self.0.report_checkins(unit, from, to).await
+    }
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError> {
+        self.0.silent_venues(unit, since).await
     }
 }
 

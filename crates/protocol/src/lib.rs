@@ -8,8 +8,9 @@
 //! ([`api`]), and the personal QR codes a visitor shows and a kiosk reads
 //! ([`personal_code`]: national v1.1 and the chip ID card's QR), and the keys
 //! that recognise one person across check-ins ([`person_key`]), the venue-staff API
-//! ([`staff`]: kiosk and paper check-ins, exits, invitations), and tracing a case
-//! ([`tracing`]: the co-presence rule, the audit of case queries, a citizen's view of reads).
+//! ([`staff`]: kiosk and paper check-ins, exits, invitations), tracing a case ([`tracing`]:
+//! the co-presence rule, the audit of case queries, a citizen's view of reads), and the
+//! authority's reports ([`reports`]).
 //!
 //! The crate is compiled to `wasm32-unknown-unknown` for the widget, so the
 //! default build only *verifies* venue codes and carries no randomness source.
@@ -20,6 +21,7 @@ pub mod declaration;
 pub mod form;
 pub mod person_key;
 pub mod personal_code;
+pub mod reports;
 pub mod short_code;
 pub mod staff;
 pub mod tracing;

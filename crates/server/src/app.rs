@@ -130,6 +130,17 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
         .route("/checkins", post(routes::checkins::create))
         .route("/checkins/{id}/checkout", post(routes::checkins::check_out))
         .route("/stats/venues", get(routes::stats::venues))
+        .route("/reports/units", get(routes::reports::units_dashboard))
+        .route("/reports/units.csv", get(routes::reports::units_csv))
+        .route("/reports/zero-scan", get(routes::reports::zero_scan))
+        .route(
+            "/reports/silent-venues",
+            get(routes::reports::silent_venues),
+        )
+        .route(
+            "/reports/silent-venues.pdf",
+            get(routes::reports::silent_venues_pdf),
+        )
         .route("/trace", get(routes::trace::trace))
         .route("/trace/cases", post(routes::cases::trace_case))
         .route("/admin/trace/cases", get(routes::cases::case_queries))

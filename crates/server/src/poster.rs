@@ -1,28 +1,16 @@
 //! Printable A4 posters: one SVG layout (the venue's name, ward and address, bilingual
 //! instructions, the QR with its symbol 156 mm wide — the spec asks ≥ 15 cm —, the short code
-//! and the issue date), served as SVG, or converted by `svg2pdf` into PDF pages (one venue, or
-//! one page per venue for a bulk print). The PDF's text is set in DejaVu fonts compiled into the
-//! binary, never the system's, and embedded (subset) in the file, so it prints the same
-//! everywhere and Vietnamese diacritics always render.
+//! and the issue date), served as SVG, or converted into PDF pages by [`crate::pdf`] (one venue,
+//! or one page per venue for a bulk print), its text in the DejaVu fonts compiled in.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock};
-
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
 use qrcode::{Color, EcLevel, QrCode};
-use svg2pdf::usvg::{self, fontdb};
 
+use crate::local_day::{LocalDay, DAY_MS, VIETNAM_OFFSET_MS};
+use crate::pdf::{self, escape, PdfError, PAGE_MM};
 use crate::store::VenueRow;
 
 /// Side of the QR symbol (its modules, without the quiet zone), in mm.
 pub const QR_SIDE_MM: f64 = 156.0;
-/// A4 in mm.
-const PAGE_MM: (f64, f64) = (210.0, 297.0);
-/// PDF points per mm.
-const PT_PER_MM: f64 = 72.0 / 25.4;
-/// Vietnam's clock (UTC+7, no daylight saving), for the issue date.
-const VIETNAM_OFFSET_MS: i64 = 7 * 3_600_000;
-const DAY_MS: i64 = 86_400_000;
 
 /// What a poster shows besides the venue row.
 pub struct Poster<'a> {
@@ -40,16 +28,14 @@ pub struct Poster<'a> {
 #[derive(Debug)]
 pub enum PosterError {
     Qr(qrcode::types::QrError),
-    Svg(usvg::Error),
-    Pdf(svg2pdf::ConversionError),
+    Pdf(PdfError),
 }
 
 impl std::fmt::Display for PosterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Qr(err) => write!(f, "QR: {err}"),
-            Self::Svg(err) => write!(f, "SVG: {err}"),
-            Self::Pdf(err) => write!(f, "PDF: {err}"),
+            Self::Pdf(err) => write!(f, "{err}"),
         }
     }
 }
@@ -57,7 +43,7 @@ impl std::fmt::Display for PosterError {
 impl std::error::Error for PosterError {}
 
 /// Renders the poster as an A4 SVG (mm user units). Its text uses the generic families
-/// `sans-serif` and `monospace` only; [`fonts`] maps them to DejaVu for the PDF.
+/// `sans-serif` and `monospace` only; [`pdf::fonts`] maps them to DejaVu for the PDF.
 pub fn render(poster: &Poster<'_>) -> Result<String, PosterError> {
     let code = QrCode::with_error_correction_level(poster.url.as_bytes(), EcLevel::M)
         .map_err(PosterError::Qr)?;
@@ -111,29 +97,14 @@ pub fn render(poster: &Poster<'_>) -> Result<String, PosterError> {
 /// Widest a line of text may be, in mm (the page less 10 mm margins).
 const LINE_MM: f32 = 190.0;
 
-/// `size`, or smaller so that `text` set in DejaVu Sans (`weight`) fits on one line: long
-/// names shrink instead of running off the page.
+/// `size`, or smaller so that `text` fits on one line of the poster.
 fn fitted_size(text: &str, weight: &str, size: f32) -> f32 {
-    let probe = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="100"><text x="0" y="50" font-family="sans-serif" font-size="{size}" font-weight="{weight}">{}</text></svg>"#,
-        escape(text)
-    );
-    let width = tree(&probe)
-        .ok()
-        .map(|tree| tree.root().abs_bounding_box().width())
-        .unwrap_or(0.0);
-    if width > LINE_MM {
-        size * LINE_MM / width
-    } else {
-        size
-    }
+    pdf::fitted_size(text, weight, size, LINE_MM)
 }
 
 /// The date of `unix_ms` in Vietnam as `dd/mm/yyyy`.
 pub fn issue_date(unix_ms: i64) -> String {
-    let days = (unix_ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS);
-    let (year, month, day) = civil_from_days(days);
-    format!("{day:02}/{month:02}/{year:04}")
+    LocalDay::of(unix_ms).dmy()
 }
 
 /// The date and time of `unix_ms` in Vietnam as `dd/mm/yyyy HH:MM`.
@@ -147,101 +118,9 @@ pub fn local_date_time(unix_ms: i64) -> String {
     )
 }
 
-/// Days since 1970-01-01 → proleptic Gregorian (year, month, day) (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-/// The only fonts posters are set in: DejaVu Sans (regular, bold) and Sans Mono (regular,
-/// bold), compiled in; `sans-serif` and `monospace` name them. No system font is ever loaded.
-pub fn fonts() -> Arc<fontdb::Database> {
-    static FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
-        let mut db = fontdb::Database::new();
-        for data in [
-            dejavu::sans::regular(),
-            dejavu::sans::bold(),
-            dejavu::sans_mono::regular(),
-            dejavu::sans_mono::bold(),
-        ] {
-            db.load_font_source(fontdb::Source::Binary(Arc::new(data)));
-        }
-        db.set_sans_serif_family("DejaVu Sans");
-        db.set_monospace_family("DejaVu Sans Mono");
-        Arc::new(db)
-    });
-    FONTS.clone()
-}
-
-/// Parses a poster SVG with [`fonts`] (text is laid out here, so the PDF and any raster
-/// rendering agree).
-pub fn tree(svg: &str) -> Result<usvg::Tree, PosterError> {
-    let options = usvg::Options {
-        font_family: "DejaVu Sans".into(),
-        fontdb: fonts(),
-        ..usvg::Options::default()
-    };
-    usvg::Tree::from_str(svg, &options).map_err(PosterError::Svg)
-}
-
-/// One PDF with an A4 page per poster SVG, in order. Each page is the SVG converted by
-/// `svg2pdf` into a form XObject, scaled to the page; fonts are subset and embedded.
+/// One PDF with an A4 page per poster SVG, in order ([`pdf::a4_pages`]).
 pub fn pdf(svgs: &[String]) -> Result<Vec<u8>, PosterError> {
-    let (width, height) = (PAGE_MM.0 * PT_PER_MM, PAGE_MM.1 * PT_PER_MM);
-    let mut alloc = Ref::new(1);
-    let catalog = alloc.bump();
-    let pages = alloc.bump();
-    let mut pdf = Pdf::new();
-    let mut page_refs = Vec::with_capacity(svgs.len());
-    let poster_name = Name(b"Poster");
-    for svg in svgs {
-        let tree = tree(svg)?;
-        let (chunk, xobject) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
-            .map_err(PosterError::Pdf)?;
-        let mut renumbered = HashMap::new();
-        let chunk = chunk.renumber(|old| *renumbered.entry(old).or_insert_with(|| alloc.bump()));
-        let xobject = renumbered
-            .get(&xobject)
-            .copied()
-            .ok_or(PosterError::Pdf(svg2pdf::ConversionError::UnknownError))?;
-        let page = alloc.bump();
-        let content = alloc.bump();
-        page_refs.push(page);
-        let mut writer = pdf.page(page);
-        writer.media_box(Rect::new(0.0, 0.0, width as f32, height as f32));
-        writer.parent(pages);
-        writer.contents(content);
-        writer.resources().x_objects().pair(poster_name, xobject);
-        writer.finish();
-        let mut stream = Content::new();
-        // The XObject is 1 × 1 pt, like an image: scale it to the page.
-        stream
-            .transform([width as f32, 0.0, 0.0, height as f32, 0.0, 0.0])
-            .x_object(poster_name);
-        pdf.stream(content, &stream.finish());
-        pdf.extend(&chunk);
-    }
-    pdf.catalog(catalog).pages(pages);
-    pdf.pages(pages)
-        .count(page_refs.len() as i32)
-        .kids(page_refs);
-    Ok(pdf.finish())
+    pdf::a4_pages(svgs).map_err(PosterError::Pdf)
 }
 
 #[cfg(test)]
@@ -294,7 +173,7 @@ mod tests {
         let vi = svg.find("Quét mã").expect("Vietnamese");
         let en = svg.find("Scan with").expect("English");
         assert!(vi < en, "Vietnamese first");
-        tree(&svg).expect("parses");
+        pdf::tree(&svg).expect("parses");
     }
 
     #[test]
@@ -321,17 +200,11 @@ mod tests {
         let svg = format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="100"><text x="0" y="50" font-family="sans-serif" font-size="{size}" font-weight="bold">{long}</text></svg>"#
         );
-        let width = tree(&svg).expect("tree").root().abs_bounding_box().width();
+        let width = pdf::tree(&svg)
+            .expect("tree")
+            .root()
+            .abs_bounding_box()
+            .width();
         assert!(width <= LINE_MM + 0.5, "{width}");
-    }
-
-    #[test]
-    fn only_dejavu_is_loaded() {
-        let fonts = fonts();
-        assert_eq!(fonts.len(), 4);
-        assert!(fonts.faces().all(|face| face
-            .families
-            .iter()
-            .any(|(name, _)| name.starts_with("DejaVu"))));
     }
 }

@@ -12,6 +12,7 @@ use vaora_protocol::api::{
     UnitImport, UnitList, VenueActivityReport, VenueLookup, VenueRegistration,
 };
 use vaora_protocol::form::DeclarationForm;
+use vaora_protocol::reports::{SilentVenues, UnitDashboard, ZeroScanList};
 use vaora_protocol::staff::{
     CloseDay, ClosedDay, InvitationAcceptance, StaffCheckInReceipt, StaffCheckInRequest,
     StaffCheckOutReceipt, StaffCheckOutRequest, StaffInvitation, StaffInvitationRequest,
@@ -70,6 +71,9 @@ fn generated() -> Map<String, Value> {
     add::<CaseTrace>(&mut generator);
     add::<CaseQueryLog>(&mut generator);
     add::<CheckInReads>(&mut generator);
+    add::<UnitDashboard>(&mut generator);
+    add::<ZeroScanList>(&mut generator);
+    add::<SilentVenues>(&mut generator);
     generator.take_definitions(true).into_iter().collect()
 }
 

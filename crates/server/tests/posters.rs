@@ -180,7 +180,7 @@ async fn a_venue_poster_is_an_a4_pdf_with_embedded_fonts_and_intact_vietnamese()
         );
     }
     // And the PDF was made from a tree whose text is intact.
-    let tree = poster::tree(&svg).expect("tree");
+    let tree = vaora_server::pdf::tree(&svg).expect("tree");
     let mut texts = Vec::new();
     collect_text(tree.root(), &mut texts);
     assert!(
@@ -215,7 +215,7 @@ async fn the_rendered_poster_reads_back_as_its_url_with_a_qr_of_at_least_150_mm(
     let (_, _, svg) = get(&app, &format!("/v1/venues/{code}/poster.svg")).await;
     let svg = String::from_utf8(svg.to_vec()).expect("utf-8");
 
-    let tree = poster::tree(&svg).expect("tree");
+    let tree = vaora_server::pdf::tree(&svg).expect("tree");
     let dpi = 150.0_f32;
     // usvg's canvas is in CSS px (96 per inch).
     let scale = dpi / 96.0;

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod cases;
 pub mod checkins;
 pub mod forms;
+pub mod reports;
 pub mod staff;
 pub mod stats;
 pub mod tokens;

@@ -27,10 +27,10 @@ use vaora_protocol::staff::{
 use crate::app::{now_ms, AppState};
 use crate::auth::{self, forbidden, principal, Principal};
 use crate::error::{ApiFailure, ApiJson};
+use crate::local_day::start_of_local_day;
 use crate::routes::checkins::{
     current_year, optional_body, programme_switched_off, validated, venue_revoked, REPLAYED_HEADER,
 };
-use crate::routes::stats::start_of_local_day;
 use crate::store::{
     InsertOutcome, NewCheckIn, NewInvitation, NewToken, StaffCheckOutRow, StaffEntered,
     VenuePresence, VenueRow,

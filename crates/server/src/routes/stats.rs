@@ -10,11 +10,8 @@ use vaora_protocol::api::{error_code, Role, VenueActivityReport};
 use crate::app::{now_ms, AppState};
 use crate::auth::principal;
 use crate::error::ApiFailure;
+use crate::local_day::start_of_local_day;
 use crate::units;
-
-/// Vietnam's clock (UTC+7, no daylight saving): "today" starts at local midnight.
-const VIETNAM_OFFSET_MS: i64 = 7 * 3_600_000;
-const DAY_MS: i64 = 86_400_000;
 
 #[derive(Deserialize)]
 pub struct Period {
@@ -73,25 +70,4 @@ pub async fn venues(
         venues_without_checkins,
         venues,
     }))
-}
-
-/// Local midnight (UTC+7) at or before `unix_ms`.
-pub(crate) fn start_of_local_day(unix_ms: i64) -> i64 {
-    (unix_ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - VIETNAM_OFFSET_MS
-}
-
-#[cfg(test)]
-mod tests {
-    use super::start_of_local_day;
-
-    #[test]
-    fn today_starts_at_midnight_in_vietnam() {
-        // 2026-11-23 09:00 in Hà Nội is 02:00 UTC; the day began at 2026-11-22 17:00 UTC.
-        let nine_am = 1_795_399_200_000;
-        assert_eq!(start_of_local_day(nine_am), 1_795_366_800_000);
-        // 23:30 local (16:30 UTC) is still the same day.
-        assert_eq!(start_of_local_day(1_795_451_400_000), 1_795_366_800_000);
-        // Local midnight itself starts the day.
-        assert_eq!(start_of_local_day(1_795_366_800_000), 1_795_366_800_000);
-    }
 }

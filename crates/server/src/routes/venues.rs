@@ -319,7 +319,7 @@ pub async fn posters_pdf(
 }
 
 /// The venue's poster SVG: its ward by name when the unit is known, its issue date.
-async fn poster_of(state: &AppState, venue: &VenueRow) -> Result<String, ApiFailure> {
+pub(crate) async fn poster_of(state: &AppState, venue: &VenueRow) -> Result<String, ApiFailure> {
     let url = venue_code::poster_url(&state.public_url, &venue.venue_code);
     let ward = match state.store.unit(venue.unit_code.clone()).await? {
         Some(unit) => unit.name,
@@ -344,7 +344,7 @@ async fn poster_of(state: &AppState, venue: &VenueRow) -> Result<String, ApiFail
 }
 
 /// Converts poster SVGs into one PDF off the async threads (a page takes milliseconds).
-async fn pdf_of(svgs: Vec<String>) -> Result<Vec<u8>, ApiFailure> {
+pub(crate) async fn pdf_of(svgs: Vec<String>) -> Result<Vec<u8>, ApiFailure> {
     tokio::task::spawn_blocking(move || poster::pdf(&svgs))
         .await
         .map_err(|_| ApiFailure::internal())?
@@ -354,7 +354,7 @@ async fn pdf_of(svgs: Vec<String>) -> Result<Vec<u8>, ApiFailure> {
         })
 }
 
-fn pdf_response(pdf: Vec<u8>, filename: &str) -> impl IntoResponse {
+pub(crate) fn pdf_response(pdf: Vec<u8>, filename: &str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

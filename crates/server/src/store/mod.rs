@@ -3,6 +3,7 @@
 //! see [`Store`].
 
 pub mod postgres;
+pub mod reports;
 pub mod sqlite;
 pub mod staff;
 #[cfg(test)]
@@ -24,6 +25,7 @@ use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use reports::{ReportCheckIn, ReportVenue, SilentVenueRow};
 pub use staff::{NewInvitation, StaffCheckOutRow, StaffEntered, VenuePresence};
 
 /// A venue as stored.
@@ -346,6 +348,26 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The latest `limit` case queries, newest first.
     async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError>;
+    // Authority reports: the rows `crate::reports` computes its figures from (`store::reports`).
+    /// `unit` and every unit below it, by code (empty for a unit not loaded).
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError>;
+    /// Every venue in `unit` or below it, withdrawn ones too.
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError>;
+    /// The check-ins received in `[from, to)` at venues in `unit` or below it, each with its
+    /// visitor, in no particular order.
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError>;
+    /// Venues in `unit` or below it registered at or before `since`, not withdrawn, without a
+    /// check-in since then; oldest registration first.
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError>;
 }
 
 /// A token to store (checked by the caller).

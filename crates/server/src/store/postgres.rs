@@ -14,6 +14,7 @@ use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::reports::{self, ReportCheckIn, ReportVenue, SilentVenueRow};
 use super::staff::postgres as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
@@ -818,6 +819,32 @@ impl Storage for PostgresStore {
 
     async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError> {
         tracing::postgres::case_queries(&self.pool, limit).await
+    }
+
+    // Authority reports.
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError> {
+        reports::postgres::units_within(&self.pool, &unit).await
+    }
+
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError> {
+        reports::postgres::venues(&self.pool, &unit).await
+    }
+
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError> {
+        reports::postgres::checkins(&self.pool, &unit, from, to).await
+    }
+
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError> {
+        reports::postgres::silent_venues(&self.pool, &unit, since).await
     }
 }
 

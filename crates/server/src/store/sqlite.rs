@@ -19,6 +19,7 @@ use vaora_protocol::short_code::ShortCode;
 use vaora_protocol::tracing::CaseQueryRecord;
 use vaora_protocol::venue_code::{KeyId, TrustedKey};
 
+use super::reports::{self, ReportCheckIn, ReportVenue, SilentVenueRow};
 use super::staff::sqlite as staff;
 use super::{
     key_status_name, programme_from_json, programme_json, published_key, record, role_from,
@@ -134,6 +135,8 @@ const MIGRATIONS: &[&str] = &[
         contacts        INTEGER NOT NULL
     );
     CREATE INDEX case_queries_by_time ON case_queries(at);",
+    // A check-in's people, for its visitor in the authority's reports.
+    "CREATE INDEX checkin_people_by_checkin ON checkin_people(checkin_id, person);",
 ];
 
 /// Applies the steps this database has not had yet, each in its own transaction.
@@ -1156,6 +1159,36 @@ impl Storage for SqliteStore {
 
     async fn case_queries(&self, limit: u32) -> Result<Vec<CaseQueryRecord>, StoreError> {
         self.read(move |conn| tracing::sqlite::case_queries(conn, limit))
+            .await
+    }
+
+    // Authority reports.
+    async fn units_within(&self, unit: String) -> Result<Vec<Unit>, StoreError> {
+        self.read(move |conn| reports::sqlite::units_within(conn, &unit))
+            .await
+    }
+
+    async fn report_venues(&self, unit: String) -> Result<Vec<ReportVenue>, StoreError> {
+        self.read(move |conn| reports::sqlite::venues(conn, &unit))
+            .await
+    }
+
+    async fn report_checkins(
+        &self,
+        unit: String,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<ReportCheckIn>, StoreError> {
+        self.read(move |conn| reports::sqlite::checkins(conn, &unit, from, to))
+            .await
+    }
+
+    async fn silent_venues(
+        &self,
+        unit: String,
+        since: i64,
+    ) -> Result<Vec<SilentVenueRow>, StoreError> {
+        self.read(move |conn| reports::sqlite::silent_venues(conn, &unit, since))
             .await
     }
 }

@@ -849,4 +849,114 @@ async fn visits_overlapping_a_period_are_found_for_tracing() {
 }
 
 // Venue staff: a module of its own (`suite/staff.rs`).
+#[path = "../../tests/common/report_dataset.rs"]
+mod report_dataset;
 mod staff;
+
+/// The rows behind the reports, on each store, give exactly the figures the generated dataset's
+/// definitions give: dashboards with their trends and zero-scan lists at every level, from the
+/// city down to a ward without venues, and the silent venues.
+#[tokio::test]
+async fn reports_give_the_known_figures_of_a_generated_dataset() {
+    use crate::local_day::LocalDay;
+    use crate::reports::{dashboard, zero_scan, Subtree, TREND_DAYS};
+
+    for subject in subjects().await {
+        let store = &subject.store;
+        let mut data = report_dataset::generate();
+        data.load(store).await;
+        let day = LocalDay::parse(report_dataset::DAY).expect("day");
+        for code in ["01", "001", "002", "282", "00001", "10480", "02"] {
+            let root = store.unit(code.into()).await.expect("read").expect("unit");
+            let units = store.units_within(code.into()).await.expect("units");
+            let venues = store.report_venues(code.into()).await.expect("venues");
+            let window = store
+                .report_checkins(code.into(), day.minus(TREND_DAYS - 1).start(), day.end())
+                .await
+                .expect("check-ins");
+            let tree = Subtree {
+                root: &root,
+                units: &units,
+                venues: &venues,
+                checkins: &window,
+            };
+            assert_eq!(
+                dashboard(&tree, day),
+                data.dashboard(code),
+                "{} dashboard of {code}",
+                subject.name
+            );
+            let today = store
+                .report_checkins(code.into(), day.start(), day.end())
+                .await
+                .expect("check-ins");
+            let parent = match &root.parent {
+                Some(parent) => store.unit(parent.clone()).await.expect("read"),
+                None => None,
+            };
+            let tree = Subtree {
+                checkins: &today,
+                ..tree
+            };
+            assert_eq!(
+                zero_scan(&tree, day, parent.as_ref()),
+                data.zero_scan(code),
+                "{} zero-scan list of {code}",
+                subject.name
+            );
+        }
+
+        // The dataset has what it claims: a silent district, a ward without venues, visitors
+        // fewer than check-ins.
+        let city = data.zero_scan("01");
+        let silent = city
+            .groups
+            .iter()
+            .find(|g| g.parent_code.as_deref() == Some(report_dataset::SILENT_DISTRICT))
+            .expect("the silent district is listed");
+        assert_eq!(silent.units.len(), 2);
+        assert!(city
+            .groups
+            .iter()
+            .flat_map(|g| &g.units)
+            .any(|u| u.unit_code == report_dataset::EMPTY_WARD && u.venues == 0));
+        let figures = data.figures("01");
+        assert!(
+            figures.visitors < figures.checkins && figures.visitors > 5,
+            "{figures:?}"
+        );
+
+        // Silent since the day began: registered by then, not withdrawn, no check-in since.
+        let since = report_dataset::DAY_START;
+        let found: Vec<u64> = store
+            .silent_venues("001".into(), since)
+            .await
+            .expect("silent")
+            .iter()
+            .map(|row| row.venue.id)
+            .collect();
+        let mut expected: Vec<&report_dataset::GenVenue> = data
+            .venues
+            .iter()
+            .enumerate()
+            .filter(|(index, v)| {
+                ["001", "00001", "00004", "00006"].contains(&v.unit)
+                    && v.created_at <= since
+                    && v.revoked_at.is_none()
+                    && !data
+                        .checkins
+                        .iter()
+                        .any(|c| c.venue == *index && c.at >= since)
+            })
+            .map(|(_, v)| v)
+            .collect();
+        expected.sort_by_key(|v| (v.created_at, v.id));
+        assert!(!expected.is_empty());
+        assert_eq!(
+            found,
+            expected.iter().map(|v| v.id).collect::<Vec<_>>(),
+            "{}",
+            subject.name
+        );
+    }
+}
