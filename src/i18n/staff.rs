@@ -40,6 +40,7 @@ messages! {
     Entered,
     Left,
     AlreadyInside,
+    Refused,
     NotPersonalCode,
     CodeDamaged,
     Fullscreen,
@@ -98,6 +99,7 @@ impl Translate for Staff {
             Entered => ("Đã vào", "Checked in"),
             Left => ("Đã ra", "Checked out"),
             AlreadyInside => ("Đã ở trong — không ghi thêm", "Already inside — not recorded again"),
+            Refused => ("Không nhận", "Refused"),
             NotPersonalCode => (
                 "Không phải mã QR cá nhân (mẫu quốc gia, CCCD hoặc Vaora).",
                 "Not a personal QR code (national format, chip ID card or Vaora).",
@@ -146,7 +148,7 @@ impl Translate for Staff {
 pub fn personal_code_error(err: PersonalCodeError) -> (&'static str, &'static str) {
     use PersonalCodeError::*;
     match err {
-        Unrecognized => Staff::NotPersonalCode.texts(),
+        Unrecognized => ("không phải mã QR cá nhân", "not a personal QR code"),
         FieldCount => ("thiếu hoặc thừa trường", "wrong number of fields"),
         IdNumber => ("số giấy tờ không đúng", "the ID number is not valid"),
         OldIdNumber => ("số CMND cũ không đúng", "the old ID number is not valid"),

@@ -154,6 +154,30 @@ const PAGES = [
       await byTest(page, 'my-qr-form').or(byTest(page, 'my-qr')).first().waitFor();
     },
   },
+  {
+    // Venue staff: a personal code let in, its result on screen.
+    name: 'kiosk (a visitor let in)',
+    launch: () => {
+      const clip = join(env.dir, 'a11y-personal.y4m');
+      testkit('clip', '--text', '001099012345|NGUYEN VAN AN|1990-05-17|0||', '--width', '640',
+        '--height', '480', '--frames', '30', '--out', clip);
+      return { clip };
+    },
+    reach: async (page, server) => {
+      const venue = await server.registerVenue('Nhà văn hoá tổ 5');
+      await page.goto(venue.staffUrl);
+      await page.locator('[data-test="kiosk-result"][data-state="ok"]').waitFor({ timeout: 20_000 });
+    },
+  },
+  {
+    name: 'kiosk (paper declaration)',
+    reach: async (page, server) => {
+      const venue = await server.registerVenue('Chợ Mỹ Đức');
+      await page.goto(venue.staffUrl);
+      await byTest(page, 'paper-open').click();
+      await byTest(page, 'paper-form').waitFor();
+    },
+  },
 ];
 
 /** One check-in with the full form, so that the device has someone and a visit. */

@@ -53,7 +53,8 @@ test('a kiosk lets a queue of v1.1, chip ID card and Vaora codes in, then out', 
   const venue = await env.server.registerVenue('Nhà văn hoá tổ 5');
   assert.match(venue.staffUrl, /\/staff#token=vaora_/);
   const clip = join(env.dir, 'queue.y4m');
-  testkit('clip', '--text', NATIONAL, '--next', CARD, '--next', VAORA,
+  // A menu's QR slips into the queue: refused with its reason, nobody let in.
+  testkit('clip', '--text', NATIONAL, '--next', CARD, '--next', VAORA, '--next', 'https://quan-pho.example/menu',
     '--width', '640', '--height', '480', '--frames', '30', '--gap', '20', '--out', clip);
   const { browser, page, errors } = await launch({ clip });
   try {
@@ -68,6 +69,9 @@ test('a kiosk lets a queue of v1.1, chip ID card and Vaora codes in, then out', 
     assert.ok(entered.every((c) => c.entered_by === 'kiosk'), 'entered by the kiosk');
     const vaora = entered.find((c) => c.declaration.answers.full_name === 'Lê Thị Hoa');
     assert.equal(vaora.declaration.answers.consent, true, 'a Vaora code carries the whole declaration');
+
+    await page.locator('[data-test="kiosk-result"][data-state="bad"]').waitFor({ timeout: 30_000 });
+    assert.match(await byTest(page, 'kiosk-why').last().textContent(), /không phải mã QR cá nhân/i);
 
     // The clip loops: the first visitor comes round again and is not recorded twice.
     await page.locator('[data-test="kiosk-result"][data-state="warn"]').waitFor({ timeout: 30_000 });
@@ -130,6 +134,38 @@ test('staff type a paper declaration (a barcode scanner fills the ID field), the
     await insideReaches(page, 0);
     await serverHas(venue.venueId, (all) => all.every((c) => c.checked_out_at));
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a kiosk without network keeps letting people in and delivers every scan once back', async () => {
+  const venue = await env.server.registerVenue('Bến xe Mỹ Đức');
+  const clip = join(env.dir, 'queue-offline.y4m');
+  testkit('clip', '--text', NATIONAL, '--next', CARD,
+    '--width', '640', '--height', '480', '--frames', '30', '--gap', '20', '--out', clip);
+  // The service worker is kept out so that the route sees every request.
+  const { browser, context, page, errors } = await launch({ clip, serviceWorkers: 'block' });
+  try {
+    // Every scan fails to reach the server, as with no signal at the gate.
+    const cut = (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback());
+    await page.route('**/v1/staff/**', cut);
+    await page.goto(venue.staffUrl);
+    await byTest(page, 'kiosk').waitFor({ timeout: 20_000 });
+    await insideReaches(page, 2);
+    assert.equal((await env.server.checkinsAt(venue.venueId)).length, 0, 'nothing reached the server');
+    await byTest(page, 'pending').waitFor();
+
+    // The signal comes back: the queued scans go out, each stored once.
+    await page.unroute('**/v1/staff/**', cut);
+    await context.setOffline(true);
+    await context.setOffline(false);
+    const stored = await serverHas(venue.venueId, (all) => all.length === 2);
+    assert.deepEqual(stored.map((c) => c.entered_by), ['kiosk', 'kiosk']);
+    await insideReaches(page, 2);
+    await page.waitForTimeout(1_000);
+    assert.equal((await env.server.checkinsAt(venue.venueId)).length, 2, 'never twice');
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e.message)), []);
   } finally {
     await browser.close();
   }

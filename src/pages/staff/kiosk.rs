@@ -29,6 +29,18 @@ use crate::pages::done::local_time;
 /// How long a code must be out of view before it counts as a new scan.
 const DEBOUNCE_MS: i64 = 3_000;
 
+/// Least time between two reads of the server's count (ms).
+const REFRESH_GAP_MS: i32 = 1_000;
+
+/// Where reading the server's count stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Refresh {
+    Idle,
+    Running,
+    /// Running, and the queue changed since it began: read again after it.
+    Again,
+}
+
 /// How a scan went, as the result's colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
@@ -55,7 +67,8 @@ impl Verdict {
 struct Shown {
     verdict: Verdict,
     headline: Said,
-    detail: Option<Said>,
+    /// Why, for a refusal (one line each).
+    detail: Vec<Said>,
     person: Option<MaskedPerson>,
     at: i64,
 }
@@ -90,20 +103,37 @@ pub fn Kiosk(
     let closed = RwSignal::new(None::<u64>);
     let close_problem = RwSignal::new(false);
 
-    // The server's count again after every change of the queue (a delivery, a new scan).
+    // The server's count again after changes of the queue (a delivery, a new scan): one
+    // request at a time, at most one a second, so a busy door does not flood the server.
+    let refresh = StoredValue::new(Refresh::Idle);
     Effect::new(move |_| {
         ctx.device_rev.track();
-        let token = token.get_value();
+        if refresh.get_value() != Refresh::Idle {
+            refresh.set_value(Refresh::Again);
+            return;
+        }
+        refresh.set_value(Refresh::Running);
         spawn_local(async move {
-            match api::staff_venue(&ctx.options(), &token).await {
-                Ok(venue) => {
-                    server_inside.try_set(venue.inside);
-                    offline.try_set(false);
+            loop {
+                match api::staff_venue(&ctx.options(), &token.get_value()).await {
+                    Ok(venue) => {
+                        server_inside.try_set(venue.inside);
+                        offline.try_set(false);
+                    }
+                    Err(ApiProblem::Network) => {
+                        offline.try_set(true);
+                    }
+                    Err(_) => {}
                 }
-                Err(ApiProblem::Network) => {
-                    offline.try_set(true);
+                crate::js::sleep(REFRESH_GAP_MS).await;
+                match refresh.try_get_value() {
+                    Some(Refresh::Again) => refresh.set_value(Refresh::Running),
+                    Some(_) => {
+                        refresh.try_set_value(Refresh::Idle);
+                        return;
+                    }
+                    None => return,
                 }
-                Err(_) => {}
             }
         });
     });
@@ -245,7 +275,7 @@ fn ScanResult(shown: RwSignal<Option<Shown>>) -> impl IntoView {
                 let lang = ctx.lang.get().tag();
                 view! {
                     <p class="vaora-kiosk-verdict" data-test="kiosk-verdict">{ctx.t(shown.headline)}</p>
-                    {shown.detail.map(|detail| view! { <p>{ctx.t(detail)}</p> })}
+                    {shown.detail.into_iter().map(|line| view! { <p data-test="kiosk-why">{ctx.t(line)}</p> }).collect_view()}
                     {shown.person.map(|person| view! {
                         <p class="vaora-kiosk-person" data-test="kiosk-person">{person.name}</p>
                         <p data-test="kiosk-person-id">{person.id_number}</p>
@@ -315,17 +345,18 @@ async fn scanned(
     let shown_now = |verdict, headline: Staff, person| Shown {
         verdict,
         headline: headline.texts(),
-        detail: None,
+        detail: Vec::new(),
         person,
         at,
     };
     let result = match scan {
-        Scan::Invalid(PersonalCodeError::Unrecognized) => {
-            shown_now(Verdict::Refused, Staff::NotPersonalCode, None)
-        }
+        Scan::Invalid(PersonalCodeError::Unrecognized) => Shown {
+            detail: vec![Staff::NotPersonalCode.texts()],
+            ..shown_now(Verdict::Refused, Staff::Refused, None)
+        },
         Scan::Invalid(err) => Shown {
-            detail: Some(personal_code_error(err)),
-            ..shown_now(Verdict::Refused, Staff::CodeDamaged, None)
+            detail: vec![Staff::CodeDamaged.texts(), personal_code_error(err)],
+            ..shown_now(Verdict::Refused, Staff::Refused, None)
         },
         Scan::AlreadyInside { person } => {
             shown_now(Verdict::Notice, Staff::AlreadyInside, Some(person))

@@ -14,6 +14,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use vaora_protocol::api::error_code;
 use vaora_protocol::staff::StaffVenue;
 use wasm_split_helpers::wasm_split;
 
@@ -98,7 +99,9 @@ async fn sign_in(options: &crate::options::MountOptions, link: Option<Link>) -> 
         Some(Link::Token(token)) => Session::remember_token(&token),
         Some(Link::Invitation(code)) => match api::accept_invitation(options, &code).await {
             Ok(issued) => Session::remember_token(&issued.token),
-            Err(ApiProblem::Rejected(_)) => return Phase::SignIn(Some(Staff::InvitationInvalid)),
+            Err(ApiProblem::Rejected(err)) if err.code == error_code::INVITATION_INVALID => {
+                return Phase::SignIn(Some(Staff::InvitationInvalid))
+            }
             Err(_) => return Phase::Failed,
         },
         None => {}
@@ -114,7 +117,9 @@ async fn sign_in(options: &crate::options::MountOptions, link: Option<Link>) -> 
                 offline: false,
             }
         }
-        Err(ApiProblem::Rejected(_)) => {
+        Err(ApiProblem::Rejected(err))
+            if err.code == error_code::UNAUTHORIZED || err.code == error_code::FORBIDDEN =>
+        {
             Session::forget();
             Phase::SignIn(Some(Staff::SignInInvalid))
         }
