@@ -123,24 +123,27 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>
     cookie
 }
 
-/// A POST comes from the console's own pages: its `Origin` (sent by browsers on every form
-/// POST) names this host, and `Sec-Fetch-Site`, when sent, says same-origin. Together with
-/// `SameSite=Strict` this refuses cross-site forms.
+/// A POST comes from the console's own pages. Browsers send `Sec-Fetch-Site` (which a page
+/// cannot forge): it must say same-origin. Without it, `Origin` must name this host; the
+/// server's `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on form posts,
+/// which is accepted only alongside `Sec-Fetch-Site`. Together with `SameSite=Strict` this
+/// refuses cross-site forms.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let origin = text(header::ORIGIN.as_str());
+    let origin_matches = |origin: &str| {
+        let authority = origin.split_once("://").map_or("", |(_, rest)| rest);
+        Some(authority) == text(header::HOST.as_str())
     };
-    let origin_ok = match text(header::ORIGIN.as_str()) {
-        None => true,
-        Some(origin) => {
-            let authority = origin.split_once("://").map_or("", |(_, rest)| rest);
-            Some(authority) == text(header::HOST.as_str())
+    match (text("sec-fetch-site"), origin) {
+        (Some(site), origin) => {
+            matches!(site, "same-origin" | "none")
+                && origin.is_none_or(|origin| origin == "null" || origin_matches(origin))
         }
-    };
-    let fetch_ok = text("sec-fetch-site").is_none_or(|site| matches!(site, "same-origin" | "none"));
-    origin_ok && fetch_ok
+        (None, Some(origin)) => origin_matches(origin),
+        // Not a browser: nothing a cross-site page could have sent.
+        (None, None) => true,
+    }
 }
 
 /// The language of the page: `?lang=` (remembered in a cookie), else the cookie, else Vietnamese.
@@ -266,7 +269,7 @@ fn page_with_status(
         ),
     };
     let html = format!(
-        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · {console}</title><link rel="stylesheet" href="/console/console.css"></head><body><header><p class="brand">{console}</p>{nav}</header><main><h1>{title}</h1>{main}</main></body></html>"#,
+        r#"<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · {console}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/console/console.css"></head><body><header><p class="brand">{console}</p>{nav}</header><main><h1>{title}</h1>{main}</main></body></html>"#,
         lang = ui.lang.code(),
         console = ui.t(T::Console),
     );
@@ -441,6 +444,16 @@ mod tests {
         assert!(!same_origin(&headers(&[
             ("host", "vaora.example.vn"),
             ("sec-fetch-site", "cross-site")
+        ])));
+        // What Chromium sends under `Referrer-Policy: no-referrer`.
+        assert!(same_origin(&headers(&[
+            ("host", "vaora.example.vn"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "vaora.example.vn"),
+            ("origin", "null")
         ])));
     }
 
