@@ -129,7 +129,11 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<u32>
 /// which is accepted only alongside `Sec-Fetch-Site`. Together with `SameSite=Strict` this
 /// refuses cross-site forms.
 fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     let origin = text(header::ORIGIN.as_str());
     let origin_matches = |origin: &str| {
         let authority = origin.split_once("://").map_or("", |(_, rest)| rest);

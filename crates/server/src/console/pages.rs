@@ -150,7 +150,7 @@ pub async fn dashboard(
                     main,
                     r#"<p><a href="/console/units/{}?day={day}">↑ {}</a></p>"#,
                     escape(&parent),
-                    ui.t(T::Unit)
+                    ui.t(T::UpTo)
                 );
             }
         }
@@ -284,7 +284,7 @@ pub async fn zero_scan(
         r#"<ul class="links"><li><a href="/console/export/zero-scan?unit={code}&amp;day={day}&amp;format=csv" download>{}</a></li><li><a href="/console/export/zero-scan?unit={code}&amp;day={day}&amp;format=pdf" download>{}</a></li><li><a href="/console/units/{code}?day={day}">{}</a></li></ul>"#,
         ui.t(T::ZeroScanCsv),
         ui.t(T::ZeroScanPdf),
-        ui.t(T::Unit)
+        ui.t(T::BackToDashboard)
     );
     page(&ui, &ui.t(T::ZeroScan), Some(&session.caller), &main)
 }

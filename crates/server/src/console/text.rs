@@ -114,6 +114,8 @@ texts! {
     BadDate => "Ngày phải có dạng YYYY-MM-DD.", "Dates must be YYYY-MM-DD.";
     Language => "English", "Tiếng Việt";
     Home => "Trang đầu", "Home";
+    UpTo => "Lên đơn vị cấp trên", "Up to the parent unit";
+    BackToDashboard => "Về bảng số liệu của đơn vị", "Back to the unit's dashboard";
 }
 
 #[cfg(test)]
