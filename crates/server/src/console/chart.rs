@@ -9,12 +9,12 @@ use vaora_protocol::reports::TrendDay;
 use super::escape;
 use super::text::{Lang, T};
 
-const WIDTH: f64 = 640.0;
+const WIDTH: f64 = 480.0;
 const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 44.0;
+const LEFT: f64 = 52.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 16.0;
-const BOTTOM: f64 = 40.0;
+const BOTTOM: f64 = 36.0;
 
 /// The axis' top: the smallest "round" number (1, 2 or 5 times a power of ten) ≥ `max`.
 fn axis_top(max: u64) -> u64 {
@@ -57,7 +57,7 @@ pub fn trend(days: &[TrendDay], lang: Lang) -> String {
             r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="label" x="{}" y="{:.1}" text-anchor="end">{value}</text>"#,
             WIDTH - RIGHT,
             LEFT - 6.0,
-            y(value) + 4.0,
+            y(value) + 6.0,
             y = y(value),
         );
     }
@@ -76,13 +76,14 @@ pub fn trend(days: &[TrendDay], lang: Lang) -> String {
             y(day.checkins),
             slot * 0.7,
         );
-        // Day of the month under every other bar, so the labels never collide at 360 px.
-        if index % 2 == 0 || index + 1 == days.len() {
+        // Day of the month under every other bar, counted from the last day (always labelled),
+        // so the labels never collide at 360 px.
+        if (days.len() - 1 - index) % 2 == 0 {
             let _ = write!(
                 svg,
                 r#"<text class="label" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
                 x(index),
-                HEIGHT - BOTTOM + 16.0,
+                HEIGHT - BOTTOM + 24.0,
                 escape(day.day.get(8..10).unwrap_or(&day.day)),
             );
         }
@@ -109,8 +110,14 @@ pub fn trend(days: &[TrendDay], lang: Lang) -> String {
     svg.push_str("</svg>");
     let _ = write!(
         svg,
+        r#"<p class="legend"><span class="key key-bar"></span>{}<span class="key key-line"></span>{}</p>"#,
+        escape(T::Checkins.get(lang)),
+        escape(T::ActiveDay.get(lang)),
+    );
+    let _ = write!(
+        svg,
         r#"<details class="chart-data"><summary>{}</summary><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        escape(T::Trend.get(lang)),
+        escape(T::ChartTable.get(lang)),
         escape(T::Trend.get(lang)),
         escape(T::Day.get(lang)),
         escape(T::Checkins.get(lang)),

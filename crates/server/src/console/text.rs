@@ -74,6 +74,7 @@ texts! {
     Withdrawn => "đã thu hồi", "withdrawn";
     Trend => "Xu hướng 14 ngày", "14-day trend";
     TrendDesc => "Số lượt khai báo (cột) và số địa điểm có quét (đường) mỗi ngày trong 14 ngày.", "Check-ins (bars) and venues with scans (line) per day over 14 days.";
+    ChartTable => "Số liệu của biểu đồ", "The chart's numbers";
     Downloads => "Tải về", "Downloads";
     DashboardCsv => "Bảng số liệu (CSV)", "Figures (CSV)";
     ZeroScanCsv => "Danh sách không quét (CSV)", "Zero-scan list (CSV)";
@@ -111,7 +112,7 @@ texts! {
     Overlap => "Trùng (phút)", "Overlap (minutes)";
     CallingList => "Danh sách gọi (CSV)", "Calling list (CSV)";
     Truncated => "Kết quả bị cắt bớt: hãy thu hẹp khoảng thời gian.", "The answer was cut short: narrow the window.";
-    BadDate => "Ngày phải có dạng YYYY-MM-DD.", "Dates must be YYYY-MM-DD.";
+    BadForm => "Kiểm tra lại ngày (YYYY-MM-DD) và số phút (0 đến 1440).", "Check the dates (YYYY-MM-DD) and the minutes (0 to 1440).";
     Language => "English", "Tiếng Việt";
     Home => "Trang đầu", "Home";
     UpTo => "Lên đơn vị cấp trên", "Up to the parent unit";

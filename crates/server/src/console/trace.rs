@@ -161,7 +161,7 @@ async fn traced(
     }
     let request = form
         .request()
-        .ok_or_else(|| Box::new(error_page(ui, StatusCode::BAD_REQUEST, &ui.t(T::BadDate))))?;
+        .ok_or_else(|| Box::new(error_page(ui, StatusCode::BAD_REQUEST, &ui.t(T::BadForm))))?;
     let body =
         serde_json::to_vec(&request).map_err(|_| Box::new(failed(ui, ApiFailure::internal())))?;
     let mut auth = session.auth.clone();
