@@ -374,3 +374,70 @@ for (const row of PAGES) {
     });
   }
 }
+
+// The authority's console (server-rendered, no widget): the same audit in both languages, signed
+// in by its session cookie with a token the administrator issued.
+async function consoleToken(server, body) {
+  const response = await fetch(`${server.url}/v1/admin/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 201, 'token issued');
+  return (await response.json()).token;
+}
+
+const CONSOLE_PAGES = [
+  { name: 'sign-in', role: null, path: '/console' },
+  { name: 'province dashboard', role: 'officer', path: '/console/units/01' },
+  { name: 'ward dashboard', role: 'officer', path: '/console/units/00004' },
+  { name: 'zero-scan list', role: 'officer', path: '/console/units/01/zero-scan' },
+  { name: 'silent venues', role: 'officer', path: '/console/units/01/silent?days=1' },
+  { name: 'trace form', role: 'tracer', path: '/console/trace' },
+  {
+    name: 'trace answer',
+    role: 'tracer',
+    path: '/console/trace',
+    reach: async (page) => {
+      await page.locator('#case_reference').fill('BN-1');
+      await page.locator('#identifier').fill('0901000001');
+      await page.locator('form[action="/console/trace"] button').click();
+      await page.locator('h2').first().waitFor();
+    },
+  },
+];
+
+for (const row of CONSOLE_PAGES) {
+  for (const lang of ['vi', 'en']) {
+    test(`a11y: console ${row.name} (${lang})`, async () => {
+      const { browser, context, page } = await launch();
+      try {
+        if (row.role) {
+          const token = await consoleToken(env.server, row.role === 'officer'
+            ? { role: 'officer', label: 'a11y', unit_code: '01' }
+            : { role: 'tracer', label: 'a11y' });
+          await context.addCookies([{ name: 'vaora_console', value: token, url: `${env.server.url}/console` }]);
+        }
+        const separator = row.path.includes('?') ? '&' : '?';
+        const response = await page.goto(`${env.server.url}${row.path}${separator}lang=${lang}`);
+        assert.equal(response.status(), 200, row.path);
+        await row.reach?.(page);
+        await page.locator(`html[lang="${lang}"]`).waitFor();
+
+        const violations = await seriousViolations(page);
+        assert.deepEqual(violations, [], `axe-core, console ${row.name} (${lang}):\n  ${violations.join('\n  ')}`);
+        const small = await smallTargets(page, MIN_TARGET_PX);
+        assert.deepEqual(small, [], `targets under ${MIN_TARGET_PX}×${MIN_TARGET_PX} px:\n  ${small.join('\n  ')}`);
+        const focus = await focusProblems(page);
+        assert.deepEqual(focus, [], `keyboard focus:\n  ${focus.join('\n  ')}`);
+        const wide = await sidewaysOverflow(page);
+        assert.deepEqual(wide, [], `sideways scrolling at 360 px:\n  ${wide.join('\n  ')}`);
+        await page.setViewportSize({ width: 180, height: 370 });
+        const zoomedWide = await sidewaysOverflow(page);
+        assert.deepEqual(zoomedWide, [], `sideways scrolling at 200 % zoom:\n  ${zoomedWide.join('\n  ')}`);
+      } finally {
+        await browser.close();
+      }
+    });
+  }
+}

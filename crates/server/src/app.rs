@@ -191,7 +191,8 @@ pub fn router(state: AppState, static_dir: Option<PathBuf>) -> Router {
 
     let mut app = Router::new()
         .nest("/v1", api)
-        .route("/config.json", get(routes::client_config));
+        .route("/config.json", get(routes::client_config))
+        .merge(crate::console::routes());
     if !state.cors_origins.is_empty() {
         // Outside the rate limit, so a 429 is readable by the embedding page too.
         app = app.layer(cors(&state.cors_origins));

@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod case_limit;
 pub mod case_trace;
+pub mod console;
 pub mod error;
 pub mod exports;
 pub mod forms;

@@ -32,7 +32,7 @@ fn invalid(why: &str) -> ApiFailure {
 }
 
 /// `?format=csv` asks for the calling list instead of JSON.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct Format {
     #[serde(default)]
     format: Option<String>,

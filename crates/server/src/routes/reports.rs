@@ -37,6 +37,19 @@ pub struct ReportQuery {
     days: Option<String>,
 }
 
+impl ReportQuery {
+    /// The query for `unit` on `day` (today when `None`) over `days` (silent venues).
+    pub fn of(unit: &str, day: Option<String>, days: Option<String>) -> Self {
+        Self {
+            unit: Some(unit.to_owned()),
+            day,
+            format: None,
+            publish: None,
+            days,
+        }
+    }
+}
+
 fn invalid(why: impl Into<String>) -> ApiFailure {
     ApiFailure::new(StatusCode::BAD_REQUEST, error_code::VALIDATION_FAILED, why)
 }
