@@ -4,8 +4,9 @@
 //! `Storage` API by `vaora-bench-data` (kept in the target dir and reused; `--fresh` makes a new
 //! one). The release server is started on it and each query is timed over HTTP: the dashboard
 //! of a ward, of its district, and the zero-scan list of its province, against the 200 ms
-//! target. `--also PATH` times one more query the same way (`{person}` in it becomes each of the
-//! generated people with visits in turn, e.g. a trace); [`time_query`] does it from code.
+//! target; then the 14-day case trace of the generated people with visits
+//! (`bench_trace::bench_case_trace`). `--also PATH` times one more GET the same way (`{person}`
+//! in it becomes each of those people in turn); [`time_query`] does it from code.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -126,8 +127,13 @@ pub fn bench_reports(args: &[String]) -> Result<()> {
             }
         );
     }
-    println!("people with visits (for a trace: --also '/v1/trace?…{{person}}…'):");
-    println!("  {}", people.join(" "));
+    // The 14-day case trace of the same people on the same database (its own module: a POST,
+    // within the server's 30 traces per token per hour).
+    let generated_at = summary["generated_at"]
+        .as_i64()
+        .context("reports.json: generated_at (make it again with --fresh)")?;
+    crate::bench_trace::bench_case_trace(&server.base_url, ADMIN_TOKEN, &people, generated_at)?;
+    println!("people with visits: {}", people.join(" "));
     Ok(())
 }
 

@@ -256,6 +256,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{}",
         json!({
             "day": today.iso(),
+            // The check-ins end here: a 14-day trace ending now covers them.
+            "generated_at": now,
             "ward": ward,
             "district": district,
             "province": province,
