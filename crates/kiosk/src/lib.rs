@@ -16,7 +16,7 @@ use vaora_protocol::personal_code::{parse_personal, PersonalCodeError};
 use vaora_protocol::staff::{MaskedPerson, StaffCheckInRequest, StaffCheckOutRequest, StaffEntry};
 
 pub use debounce::Debounce;
-pub use queued::{inside_now, QueuedPerson};
+pub use queued::{inside_now, let_in};
 
 /// Whether the kiosk lets people in or out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub fn decide(
     };
     let person = scanned.masked();
     let keys: Vec<String> = scanned.keys().iter().map(ToString::to_string).collect();
-    let inside = QueuedPerson::inside(queued, since, &keys);
+    let inside = let_in(queued, since, &keys);
     match direction {
         Direction::Entry if inside.is_some() => Scan::AlreadyInside { person },
         Direction::Entry => Scan::Entry {

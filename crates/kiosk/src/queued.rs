@@ -6,33 +6,28 @@ use vaora_protocol::person_key::PersonKey;
 use vaora_protocol::personal_code::parse_personal;
 use vaora_protocol::staff::{StaffCheckInRequest, StaffCheckOutRequest, StaffEntry};
 
-/// One person a queued staff request is about.
-pub struct QueuedPerson;
-
-impl QueuedPerson {
-    /// The id of this kiosk's entry request for the person with any of `keys`, queued since
-    /// `since` and not refused, when no exit of theirs was queued after it: they are inside
-    /// as far as this kiosk knows.
-    pub fn inside(queued: &[Entry], since: i64, keys: &[String]) -> Option<Uuid> {
-        let mut inside = None;
-        for entry in queued.iter().filter(|e| e.queued_at >= since) {
-            if matches!(entry.state, State::Rejected { .. }) {
-                continue;
-            }
-            let about = match entry.kind {
-                Kind::StaffCheckIn | Kind::StaffCheckOut { .. } => keys_of(entry),
-                Kind::CheckIn | Kind::CheckOut { .. } => continue,
-            };
-            if !about.iter().any(|key| keys.contains(key)) {
-                continue;
-            }
-            inside = match entry.kind {
-                Kind::StaffCheckIn => Some(entry.id),
-                _ => None,
-            };
+/// The id of this kiosk's entry request for the person with any of `keys`, queued since
+/// `since` and not refused, when no exit of theirs was queued after it: they are inside as far
+/// as this kiosk knows.
+pub fn let_in(queued: &[Entry], since: i64, keys: &[String]) -> Option<Uuid> {
+    let mut inside = None;
+    for entry in queued.iter().filter(|e| e.queued_at >= since) {
+        if matches!(entry.state, State::Rejected { .. }) {
+            continue;
         }
-        inside
+        let about = match entry.kind {
+            Kind::StaffCheckIn | Kind::StaffCheckOut { .. } => keys_of(entry),
+            Kind::CheckIn | Kind::CheckOut { .. } => continue,
+        };
+        if !about.iter().any(|key| keys.contains(key)) {
+            continue;
+        }
+        inside = match entry.kind {
+            Kind::StaffCheckIn => Some(entry.id),
+            _ => None,
+        };
     }
+    inside
 }
 
 /// The person keys a queued staff request is about (none for a body that is not one).
