@@ -1,7 +1,9 @@
 //! "My QR": the visitor's personal code in the national v1.1 format, for venue staff to scan.
 //! What the declaration lacks (the ID number, the full birth date; the name if nothing was
 //! declared) is asked first, and kept only in memory. On screen the code is shown large,
-//! black on white whatever the theme, with only its masked text under it.
+//! black on white whatever the theme, with only its masked text under it. Someone who has
+//! declared can show Vaora's own code instead, which carries their declaration, so a kiosk
+//! checks them in with nothing to fill in again.
 
 use std::any::Any;
 use std::rc::Rc;
@@ -9,11 +11,14 @@ use std::rc::Rc;
 use leptos::html::H2;
 use leptos::prelude::*;
 use qrcode::{Color, QrCode};
+use vaora_protocol::declaration::Declaration;
 use vaora_protocol::declaration::Problem;
 use vaora_protocol::form::Answers;
 use vaora_protocol::personal_code::{
-    CalendarDate, Declarant, DeclaredPerson, Extras, PersonalCode, PersonalCodeError,
+    vaora_personal_code, CalendarDate, Declarant, DeclaredPerson, Extras, PersonalCode,
+    PersonalCodeError,
 };
+use vaora_protocol::staff::MaskedPerson;
 use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
@@ -38,14 +43,16 @@ pub fn my_qr_page(shell: Rc<Shell>, parent: HtmlElement) -> Result<Box<dyn Any>,
 #[component]
 fn MyQrPage() -> impl IntoView {
     let ctx = use_ctx();
-    let people = RwSignal::new(None::<Vec<Person>>);
+    let all = RwSignal::new(None::<Vec<Person>>);
     leptos::task::spawn_local(async move {
         let device = ctx.device().await;
-        people.try_set(Some(device.with(|known| known.people.all().to_vec())));
+        all.try_set(Some(device.with(|known| known.people.all().to_vec())));
     });
     let chosen = RwSignal::new(0usize);
+    // Which code: the national format, or Vaora's with the declaration.
+    let vaora = RwSignal::new(false);
     move || {
-        let people = people.get()?;
+        let people = all.get()?;
         let picker = (people.len() > 1).then(|| {
             people
                 .iter()
@@ -62,7 +69,33 @@ fn MyQrPage() -> impl IntoView {
                 })
                 .collect_view()
         });
+        let declared = move || {
+            all.with(|all| {
+                let person = all.as_ref()?.get(chosen.get())?;
+                person.declaration.clone()
+            })
+        };
+        let format_button = move |label: Later, test: &'static str, choice: bool| {
+            view! {
+                <button type="button" class="vaora-secondary" data-test=test
+                    aria-pressed=move || (vaora.get() == choice).to_string()
+                    on:click=move |_| vaora.set(choice)>
+                    {ctx.tr(label)}
+                </button>
+            }
+        };
+        let formats = move || {
+            declared().is_some().then(|| view! {
+                <div class="vaora-people" role="group" aria-label=ctx.tr(Later::MyQrFormatLabel)>
+                    {format_button(Later::MyQrNational, "my-qr-national", false)}
+                    {format_button(Later::MyQrVaora, "my-qr-vaora", true)}
+                </div>
+            })
+        };
         let code = move || {
+            if let Some(declaration) = declared().filter(|_| vaora.get()) {
+                return view! { <VaoraCode declaration=declaration/> }.into_any();
+            }
             let person = people.get(chosen.get()).cloned();
             let dependant = person
                 .as_ref()
@@ -72,10 +105,11 @@ fn MyQrPage() -> impl IntoView {
                 .and_then(|p| p.declaration)
                 .map(|d| d.answers)
                 .unwrap_or_else(|| ctx.draft.get_untracked());
-            view! { <MyQr answers=answers dependant=dependant/> }
+            view! { <MyQr answers=answers dependant=dependant/> }.into_any()
         };
         Some(view! {
             {picker.map(|buttons| view! { <div class="vaora-people" role="group">{buttons}</div> })}
+            {formats}
             {code}
         })
     }
@@ -265,20 +299,10 @@ fn ShownCode(code: PersonalCode, on_edit: impl Fn() + Copy + 'static) -> impl In
         let _ = h.focus();
     });
     let masked = code.masked();
-    let drawing = qr_svg(&code.to_payload());
     view! {
         <section class="vaora-card vaora-myqr" data-test="my-qr">
             <h2 node_ref=heading tabindex="-1" class="vaora-subtitle">{ctx.tr(Later::MyQrTitle)}</h2>
-            <div class="vaora-myqr-code" data-test="my-qr-code" role="img"
-                aria-label=ctx.tr(Later::MyQrCodeLabel)>
-                {drawing.map(|(side, path)| view! {
-                    <svg viewBox=format!("0 0 {side} {side}") width="100%"
-                        shape-rendering="crispEdges" aria-hidden="true">
-                        <rect width=side.to_string() height=side.to_string() fill="#fff"/>
-                        <path d=path fill="#000"/>
-                    </svg>
-                })}
-            </div>
+            {code_drawing(&code.to_payload())}
             <dl class="vaora-myqr-facts" data-test="my-qr-masked">
                 <dt>{ctx.tr(Later::MyQrName)}</dt>
                 <dd>{masked.name}</dd>
@@ -297,6 +321,51 @@ fn ShownCode(code: PersonalCode, on_edit: impl Fn() + Copy + 'static) -> impl In
                 {ctx.tr(Later::MyQrBack)}
             </button>
         </section>
+    }
+}
+
+/// Vaora's own code, carrying `declaration`, with the masked name and ID number under it.
+#[component]
+fn VaoraCode(declaration: Declaration) -> impl IntoView {
+    let ctx = use_ctx();
+    let masked = MaskedPerson::of_answers(&declaration.answers);
+    view! {
+        <section class="vaora-card vaora-myqr" data-test="my-qr-vaora-code">
+            <h2 class="vaora-subtitle">{ctx.tr(Later::MyQrVaora)}</h2>
+            {code_drawing(&vaora_personal_code(&declaration))}
+            <dl class="vaora-myqr-facts" data-test="my-qr-masked">
+                <dt>{ctx.tr(Later::MyQrName)}</dt>
+                <dd>{masked.name}</dd>
+                {masked.id_number.map(|id| view! {
+                    <dt>{ctx.tr(Later::MyQrIdNumber)}</dt>
+                    <dd>{id}</dd>
+                })}
+            </dl>
+            <p class="vaora-hint">{ctx.tr(Later::MyQrVaoraHint)}</p>
+            <p class="vaora-hint">{ctx.tr(Later::MyQrBrightness)}</p>
+            <button type="button" class="vaora-secondary"
+                on:click=move |_| ctx.go(Screen::Home { notice: None })>
+                {ctx.tr(Later::MyQrBack)}
+            </button>
+        </section>
+    }
+}
+
+/// The QR drawing of `payload`, black on white, large, labelled for screen readers.
+fn code_drawing(payload: &str) -> impl IntoView {
+    let ctx = use_ctx();
+    let drawing = qr_svg(payload);
+    view! {
+        <div class="vaora-myqr-code" data-test="my-qr-code" role="img"
+            aria-label=ctx.tr(Later::MyQrCodeLabel)>
+            {drawing.map(|(side, path)| view! {
+                <svg viewBox=format!("0 0 {side} {side}") width="100%"
+                    shape-rendering="crispEdges" aria-hidden="true">
+                    <rect width=side.to_string() height=side.to_string() fill="#fff"/>
+                    <path d=path fill="#000"/>
+                </svg>
+            })}
+        </div>
     }
 }
 

@@ -104,3 +104,54 @@ test('in English, without a declaration: asks for everything, checks it, then sh
     await browser.close();
   }
 });
+
+test("My QR in Vaora's format carries the declaration, and a venue's kiosk checks the visitor in with it", async () => {
+  const clip = join(env.dir, 'poster-vaora.y4m');
+  testkit('clip', '--text', env.server.posterUrl, '--width', '640', '--height', '480', '--out', clip);
+  const citizen = await launch({ clip });
+  let shown;
+  try {
+    const { page } = citizen;
+    await scanVenue(page, env.server.url);
+    await byTest(page, 'declare').click();
+    await declareAndSubmit(page, { name: 'Phạm Thị Lan', phone: '0987 654 321' });
+    await confirmedId(page);
+    await byTest(page, 'done-again').click();
+    await byTest(page, 'my-qr').click();
+    await byTest(page, 'my-qr-vaora').click();
+    assert.equal(await byTest(page, 'my-qr-vaora').getAttribute('aria-pressed'), 'true');
+    [shown] = await decodeShownCode(page, 'my-qr-vaora.png');
+    assert.match(shown, /^VAORA:P1:[A-Za-z0-9_-]+$/);
+    const carried = JSON.parse(Buffer.from(shown.slice('VAORA:P1:'.length), 'base64url').toString('utf8'));
+    assert.equal(carried.answers.full_name, 'Phạm Thị Lan');
+    assert.equal(carried.answers.consent, true, 'the whole declaration');
+    assert.match(await byTest(page, 'my-qr-masked').textContent(), /P\. T\. LAN/);
+    assert.ok(!(await page.locator('.vaora').textContent()).includes('Phạm Thị Lan'), 'only masked on screen');
+    assert.deepEqual(citizen.errors, []);
+  } finally {
+    await citizen.browser.close();
+  }
+
+  // The guard's kiosk reads the code off the visitor's screen.
+  const venue = await env.server.registerVenue('Bệnh viện huyện Mỹ Đức');
+  const shownClip = join(env.dir, 'shown-vaora.y4m');
+  testkit('clip', '--text', shown, '--width', '640', '--height', '480', '--out', shownClip);
+  const kiosk = await launch({ clip: shownClip });
+  try {
+    await kiosk.page.goto(venue.staffUrl);
+    await kiosk.page.locator('[data-test="kiosk-result"][data-state="ok"]').waitFor({ timeout: 30_000 });
+    assert.equal(await byTest(kiosk.page, 'kiosk-person').textContent(), 'P. T. LAN');
+    let stored = [];
+    for (let i = 0; i < 100 && stored.length === 0; i += 1) {
+      stored = await env.server.checkinsAt(venue.venueId);
+      if (stored.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].entered_by, 'kiosk');
+    assert.equal(stored[0].declaration.answers.full_name, 'Phạm Thị Lan');
+    assert.equal(stored[0].declaration.answers.phone, '0987654321');
+    assert.deepEqual(kiosk.errors, []);
+  } finally {
+    await kiosk.browser.close();
+  }
+});
