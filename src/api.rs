@@ -6,7 +6,9 @@ use vaora_protocol::api::{
     ApiError, CheckInReceipt, CheckInRequest, IssuedToken, UnitList, VenueLookup,
 };
 use vaora_protocol::form::DeclarationForm;
-use vaora_protocol::staff::{CloseDay, ClosedDay, InvitationAcceptance, StaffVenue};
+use vaora_protocol::staff::{
+    CloseDay, ClosedDay, InvitationAcceptance, StaffInvitation, StaffInvitationRequest, StaffVenue,
+};
 use vaora_protocol::tracing::CheckInReads;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -208,6 +210,23 @@ pub async fn close_day(
         options,
         "POST",
         "/v1/staff/close-day",
+        Some(request),
+        Some(token),
+    )
+    .await
+}
+
+/// `POST /v1/staff/invitations`: a one-time link for one more member of staff at the token's
+/// venue.
+pub async fn invite_staff(
+    options: &MountOptions,
+    token: &str,
+    request: &StaffInvitationRequest,
+) -> Result<StaffInvitation, ApiProblem> {
+    send_as(
+        options,
+        "POST",
+        "/v1/staff/invitations",
         Some(request),
         Some(token),
     )

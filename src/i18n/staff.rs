@@ -31,6 +31,12 @@ messages! {
     SigningIn,
     InvitationInvalid,
     SignOut,
+    InviteButton,
+    InviteContact,
+    InviteSubmit,
+    InviteMade,
+    InviteContactInvalid,
+    InviteNeedsNetwork,
     Inside,
     Offline,
     ModeLabel,
@@ -84,6 +90,24 @@ impl Translate for Staff {
                 "This invitation is invalid, used or expired. Ask for a new one.",
             ),
             SignOut => ("Đăng xuất", "Sign out"),
+            InviteButton => ("Mời thêm nhân viên", "Invite more staff"),
+            InviteContact => (
+                "Số điện thoại hoặc e-mail của người được mời",
+                "The invitee's phone number or e-mail address",
+            ),
+            InviteSubmit => ("Tạo lời mời", "Make the invitation"),
+            InviteMade => (
+                "Gửi liên kết này cho người được mời (dùng được một lần, trong 72 giờ):",
+                "Send this link to the invitee (it works once, within 72 hours):",
+            ),
+            InviteContactInvalid => (
+                "Cần một số điện thoại Việt Nam hoặc một địa chỉ e-mail.",
+                "A Vietnamese phone number or an e-mail address is needed.",
+            ),
+            InviteNeedsNetwork => (
+                "Cần có mạng để tạo lời mời. Hãy thử lại khi có mạng.",
+                "Making an invitation needs the network. Try again when online.",
+            ),
             Inside => ("Đang ở trong", "Inside now"),
             Offline => (
                 "Mất mạng: lượt quét được lưu trên máy và sẽ tự gửi.",

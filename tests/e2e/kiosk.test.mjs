@@ -89,7 +89,7 @@ test('a kiosk lets a queue of v1.1, chip ID card and Vaora codes in, then out', 
   }
 });
 
-test('staff type a paper declaration (a barcode scanner fills the ID field), then close the day', async () => {
+test('staff type a paper declaration (a barcode scanner fills the ID field), close the day and invite a colleague', async () => {
   const venue = await env.server.registerVenue('Chợ Mỹ Đức');
   const clip = join(env.dir, 'empty.y4m');
   testkit('blank', '--width', '640', '--height', '480', '--out', clip);
@@ -133,7 +133,35 @@ test('staff type a paper declaration (a barcode scanner fills the ID field), the
     assert.match(await byTest(page, 'closed-day').textContent(), /1$/);
     await insideReaches(page, 0);
     await serverHas(venue.venueId, (all) => all.every((c) => c.checked_out_at));
-    assert.deepEqual(errors, []);
+
+    // One more member of staff, invited by phone: the link signs their device in here.
+    await byTest(page, 'invite-open').click();
+    await byTest(page, 'invite-contact').fill('not a phone');
+    await byTest(page, 'invite-submit').click();
+    await byTest(page, 'invite-problem').waitFor();
+    await byTest(page, 'invite-contact').fill('0912 000 222');
+    await byTest(page, 'invite-submit').click();
+    const link = await byTest(page, 'invite-link').getAttribute('href');
+    assert.match(link, /\/staff#invite=/);
+    // The browser logs the refused invitation's 400; nothing else went wrong.
+    assert.deepEqual(errors.filter((e) => !/status of 400/.test(e.message)), []);
+    const invited = await launch({ clip });
+    try {
+      await invited.page.goto(link);
+      await byTest(invited.page, 'kiosk').waitFor({ timeout: 20_000 });
+      assert.equal(await byTest(invited.page, 'kiosk-venue').textContent(), 'Chợ Mỹ Đức');
+      assert.ok(!invited.page.url().includes('invite='), 'the code leaves the address bar');
+      // The link works once.
+      const again = await launch({ clip });
+      try {
+        await again.page.goto(link);
+        await byTest(again.page, 'sign-in-problem').waitFor({ timeout: 20_000 });
+      } finally {
+        await again.browser.close();
+      }
+    } finally {
+      await invited.browser.close();
+    }
   } finally {
     await browser.close();
   }

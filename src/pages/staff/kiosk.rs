@@ -16,6 +16,7 @@ use vaora_outbox::{Entry, Kind, State};
 use vaora_protocol::personal_code::PersonalCodeError;
 use vaora_protocol::staff::{CloseDay, MaskedPerson, StaffVenue};
 
+use super::invite::Invite;
 use super::paper::PaperEntry;
 use super::session::Session;
 use crate::api::{self, ApiProblem};
@@ -100,6 +101,7 @@ pub fn Kiosk(
     let offline = RwSignal::new(offline);
     let paper = RwSignal::new(false);
     let confirming = RwSignal::new(false);
+    let inviting = RwSignal::new(false);
     let closed = RwSignal::new(None::<u64>);
     let close_problem = RwSignal::new(false);
 
@@ -246,6 +248,12 @@ pub fn Kiosk(
                         {ctx.tr(Staff::CloseDayNeedsNetwork)}
                     </p>
                 })}
+                <button type="button" class="vaora-secondary" data-test="invite-open"
+                    aria-expanded=move || inviting.get().to_string()
+                    on:click=move |_| inviting.update(|open| *open = !*open)>
+                    {ctx.tr(Staff::InviteButton)}
+                </button>
+                {move || inviting.get().then(|| view! { <Invite token=token/> })}
                 <button type="button" class="vaora-secondary" data-test="sign-out"
                     on:click=move |_| on_sign_out()>
                     {ctx.tr(Staff::SignOut)}

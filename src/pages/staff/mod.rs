@@ -6,6 +6,7 @@
 //! Scans and paper declarations go through the device's outbox like a visitor's check-ins
 //! (`crate::device`), with the staff token, so a kiosk keeps working offline.
 
+mod invite;
 mod kiosk;
 mod paper;
 mod session;
