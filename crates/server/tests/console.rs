@@ -190,6 +190,13 @@ async fn officers_sign_in_see_their_unit_and_its_figures_and_sign_out() {
     let page = send(&app, "GET", &path, Some(&district), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(page.header(header::CACHE_CONTROL), "no-store");
+    let (year, rest) = day.split_once('-').expect("YYYY-MM-DD");
+    let (month, date) = rest.split_once('-').expect("MM-DD");
+    assert!(
+        page.body
+            .contains(&format!(" — {date}/{month}/{year}</h1>")),
+        "the day as people write it in the heading"
+    );
     let (_, api) = common::call(
         &app,
         "GET",

@@ -188,7 +188,9 @@ pub async fn dashboard(
         zcsv = ui.t(T::ZeroScanCsv),
         zpdf = ui.t(T::ZeroScanPdf),
     );
-    let title = format!("{} — {}", escape(&dashboard.unit.name), day);
+    // The day as people write it (`24/11/2026`), as on the exports; the ISO form stays in links.
+    let shown_day = LocalDay::parse(&dashboard.day).map_or_else(|| day.clone(), LocalDay::dmy);
+    let title = format!("{} — {}", escape(&dashboard.unit.name), shown_day);
     page(&ui, &title, Some(&session.caller), &main)
 }
 
