@@ -859,16 +859,8 @@ pub(crate) fn current_year() -> u16 {
     js_sys::Date::new_0().get_full_year() as u16
 }
 
-/// Moves the focus to the first answer marked invalid.
+/// Moves the focus to the first answer marked invalid. (The attribute updates in the same
+/// tick; if not there yet the error summary still shows.)
 pub(crate) fn focus_first_invalid() {
-    use wasm_bindgen::JsCast;
-    let first = web_sys::window().and_then(|w| w.document()).and_then(|d| {
-        d.query_selector(".vaora-declare [aria-invalid=\"true\"]")
-            .ok()
-            .flatten()
-    });
-    // The attribute updates in the same tick; if not there yet the error summary still shows.
-    if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = element.focus();
-    }
+    crate::shell::dom::focus_first(".vaora-declare [aria-invalid=\"true\"]");
 }

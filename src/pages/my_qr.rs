@@ -371,19 +371,7 @@ fn code_drawing(payload: &str) -> impl IntoView {
 
 /// Moves focus to the first field marked invalid, so its error is read out.
 fn focus_first_invalid() {
-    use wasm_bindgen::JsCast;
-    let first = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(".vaora-myqr input[aria-invalid=\"true\"]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    // The attribute is updated in the same tick; if not yet, the errors still show.
-    if let Some(element) = first {
-        let _ = element.focus();
-    }
+    crate::shell::dom::focus_first(".vaora-myqr input[aria-invalid=\"true\"]");
 }
 
 /// The code for what was typed and what the declaration gave, or every field's problem.

@@ -93,6 +93,19 @@ pub fn link_stylesheet(href: &str) {
     let _ = crate::js::call(&head, "appendChild", &[&link]);
 }
 
+/// Moves the focus to the first element matching `selector`, if there is one (an invalid
+/// answer, so its error is read out; the first field of a form cleared for the next person).
+pub fn focus_first(selector: &str) {
+    let first = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(first) = first {
+        let _ = first.focus();
+    }
+}
+
 /// Replaces everything in `parent` with `child`, if any.
 pub fn replace_children(parent: &Element, child: Option<&Element>) {
     parent.set_text_content(None);

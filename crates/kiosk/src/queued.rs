@@ -63,7 +63,7 @@ fn keys_of(entry: &Entry) -> Vec<String> {
 pub fn inside_now(server: u64, queued: &[Entry]) -> u64 {
     queued
         .iter()
-        .filter(|entry| matches!(entry.state, State::Pending { .. } | State::Sending { .. }))
+        .filter(|entry| entry.state.unanswered())
         .fold(server, |count, entry| match entry.kind {
             Kind::StaffCheckIn => count + 1,
             Kind::StaffCheckOut { .. } => count.saturating_sub(1),

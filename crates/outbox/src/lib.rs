@@ -56,6 +56,13 @@ pub enum State {
     Rejected { at: i64, code: String },
 }
 
+impl State {
+    /// Whether the server has not answered it yet (waiting, or being sent).
+    pub fn unanswered(&self) -> bool {
+        matches!(self, State::Pending { .. } | State::Sending { .. })
+    }
+}
+
 /// One queued request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -181,7 +188,7 @@ impl Outbox {
     pub fn pending(&self) -> usize {
         self.entries
             .iter()
-            .filter(|entry| matches!(entry.state, State::Pending { .. } | State::Sending { .. }))
+            .filter(|entry| entry.state.unanswered())
             .count()
     }
 

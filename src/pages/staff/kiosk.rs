@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 use vaora_kiosk::{decide, inside_now, Debounce, Direction, Scan};
-use vaora_outbox::{Entry, Kind, State};
+use vaora_outbox::{Entry, Kind};
 use vaora_protocol::personal_code::PersonalCodeError;
 use vaora_protocol::staff::{CloseDay, MaskedPerson, StaffVenue};
 
@@ -148,9 +148,9 @@ pub fn Kiosk(
     let pending = move || {
         ctx.device_now().is_some_and(|device| {
             device.with(|known| {
-                mine(known, &token.get_value()).iter().any(|entry| {
-                    matches!(entry.state, State::Pending { .. } | State::Sending { .. })
-                })
+                mine(known, &token.get_value())
+                    .iter()
+                    .any(|entry| entry.state.unanswered())
             })
         })
     };

@@ -157,13 +157,5 @@ fn fill_from_scanned_code(draft: RwSignal<Answers>) -> bool {
 }
 
 fn focus_first_field() {
-    use wasm_bindgen::JsCast;
-    let first = crate::shell::dom::document()
-        .query_selector(".vaora-declare input")
-        .ok()
-        .flatten()
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(first) = first {
-        let _ = first.focus();
-    }
+    crate::shell::dom::focus_first(".vaora-declare input");
 }
