@@ -280,6 +280,26 @@ test('a kiosk embedded with a staff link lets a visitor in and tells the host', 
   }
 });
 
+test('the demo portal as `cargo xtask serve` serves it: same origin, the server\'s CSP, the kiosk signed in from the printed link', async () => {
+  const { browser, page, errors } = await launch();
+  try {
+    await page.addInitScript(recordEvents);
+    await page.goto(`${env.server.url}/embed/${new URL(env.server.staffUrl).hash}`);
+    await page.locator('#visitor [data-test="scan"]').waitFor();
+    await page.locator('#desk [data-test="kiosk-venue"]').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('#desk [data-test="kiosk-venue"]').textContent(), 'Chợ Mỹ Đức');
+    // The portal's language switch sets both widgets' `lang` attribute.
+    await byTest(page, 'portal-lang').click();
+    await page.locator('#visitor .vaora[lang="en"]').waitFor();
+    await page.locator('#desk .vaora[lang="en"]').waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    assert.deepEqual(await events(page, 'error'), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('bad options are typed errors', async () => {
   const { browser, page, errors } = await launch();
   try {
