@@ -90,7 +90,7 @@ export interface CheckinDetail {
   checkinIds: string[];
   venueId: number;
   venueName: string;
-  /** Entered by venue staff (a kiosk). */
+  /** Entered by venue staff: a kiosk scan or a paper declaration. */
   byStaff: boolean;
 }
 

@@ -433,27 +433,33 @@ fn tell_host(ctx: &Ctx, scan: &Scan) {
         ..ScanDetail::default()
     };
     ctx.emit("scan", &detail);
-    let venue = Session::venue();
     match scan {
-        Scan::Entry { request, .. } => ctx.emit(
-            "checkin",
-            &CheckinDetail {
-                checkin_ids: vec![request.id.to_string()],
-                venue_id: venue.as_ref().map_or(0, |venue| venue.venue_id),
-                venue_name: venue.map(|venue| venue.name).unwrap_or_default(),
-                by_staff: true,
-            },
-        ),
+        Scan::Entry { request, .. } => staff_checked_in(ctx, request.id),
         Scan::Exit { after, .. } => ctx.emit(
             "checkout",
             &CheckoutDetail {
                 checkin_ids: after.iter().map(ToString::to_string).collect(),
-                venue_id: venue.map(|venue| venue.venue_id),
+                venue_id: Session::venue().map(|venue| venue.venue_id),
                 by_staff: true,
             },
         ),
         Scan::Invalid(_) | Scan::AlreadyInside { .. } => {}
     }
+}
+
+/// Tells the host page staff checked someone in (`vaora:checkin`, `byStaff`): a kiosk scan or
+/// a paper declaration, queued as `id`.
+pub(super) fn staff_checked_in(ctx: &Ctx, id: Uuid) {
+    let venue = Session::venue();
+    ctx.emit(
+        "checkin",
+        &CheckinDetail {
+            checkin_ids: vec![id.to_string()],
+            venue_id: venue.as_ref().map_or(0, |venue| venue.venue_id),
+            venue_name: venue.map(|venue| venue.name).unwrap_or_default(),
+            by_staff: true,
+        },
+    );
 }
 
 /// The kiosk fills the screen (where the browser allows it).

@@ -11,7 +11,7 @@ use vaora_protocol::form::{Answer, AnswerError, Answers, DeclarationForm};
 use vaora_protocol::personal_code::parse_personal;
 use vaora_protocol::staff::{StaffCheckInRequest, StaffEntry};
 
-use super::kiosk::queue;
+use super::kiosk::{queue, staff_checked_in};
 use crate::device::now;
 use crate::guest::{use_ctx, Ctx};
 use crate::i18n::{Later, Msg, Staff};
@@ -114,6 +114,7 @@ fn PaperForm(form: Arc<DeclarationForm>, token: StoredValue<String>) -> impl Int
                 &request,
             )
             .await;
+            staff_checked_in(&ctx, request.id);
             // Ready for the next person.
             ctx.draft.try_set(Answers::new());
             errors.try_set(Vec::new());
