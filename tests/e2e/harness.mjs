@@ -42,10 +42,10 @@ export function serverPerFile() {
 }
 
 /**
- * Starts vaora-server with a new database and the demo venue, serving the app from `pkg`;
- * resolves once it listens.
+ * Starts vaora-server with a new database and the demo venue, serving the app from `pkg`, with
+ * any further command-line `args`; resolves once it listens.
  */
-export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
+export async function startServer(dir, { pkg = required('VAORA_PKG'), args = [] } = {}) {
   const adminToken = randomBytes(16).toString('hex');
   // A few real units (two provinces, three wards) for the declaration's unit picker.
   const units = join(dir, 'units.csv');
@@ -63,6 +63,7 @@ export async function startServer(dir, { pkg = required('VAORA_PKG') } = {}) {
     '--static', pkg,
     '--units', units,
     '--seed-demo',
+    ...args,
   ], { env: { ...process.env, VAORA_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise((resolve, reject) => {
     let out = '';

@@ -1,7 +1,8 @@
 //! The wasm build: cargo → (UI only) wasm-split at its `#[lazy]` functions → wasm-bindgen
 //! (library, pinned to Cargo.lock) → wasm-opt (release) → `pkg/` with the static shell from
 //! `www/`, the icons, the service worker stamped with the build (`offline`), a package.json, and
-//! in release brotli/gzip copies for the server (`precompress`).
+//! in release brotli/gzip copies for the server (`precompress`) and the npm package's tarball
+//! (`npm_pack`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{icons, offline, precompress, root, sizes, tools};
+use crate::{icons, npm_pack, offline, precompress, root, sizes, tools};
 
 /// Debug builds for quick iteration, release builds for what ships and what the tests run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -101,6 +102,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
         }
     }
     copy_dir(&root.join("www"), &pkg)?;
+    fs::rename(pkg.join("package-README.md"), pkg.join("README.md")).context("pkg/README.md")?;
     icons::write(&pkg)?;
     write_package_json(&pkg)?;
     if profile == Profile::Release {
@@ -116,6 +118,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             .map(|name| name.to_string_lossy().into_owned())
             .collect();
         sizes::report(&pkg, &chunk_names)?;
+        npm_pack::pack(&root, &pkg)?;
     }
     eprintln!("xtask: built {} ({profile:?})", pkg.display());
     Ok(pkg)
@@ -305,16 +308,60 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What the npm package ships (its `files`): the embedding API and the custom element, the
+/// wasm core with its chunks and the chunk loader, the decode workers, the widget's styles and
+/// the typings. Not the citizen page's own files (`index.html`, `main.js`, `sw.js`, the
+/// manifest, icons), the demo portal `embed/`, or the precompressed `.br`/`.gz` copies. npm
+/// adds `package.json`, `README.md` and any `LICENSE*` itself.
+pub const PACKAGE_FILES: [&str; 19] = [
+    "widget.js",
+    "vaora-checkin.js",
+    "vaora.js",
+    "__wasm_split.js",
+    "vaora_bg.wasm",
+    "split_*.wasm",
+    "chunk_*.wasm",
+    "worker-host.js",
+    "scan-worker.js",
+    "vaora_scan_worker.js",
+    "vaora_scan_worker_bg.wasm",
+    "photo-worker.js",
+    "vaora_photo_worker.js",
+    "vaora_photo_worker_bg.wasm",
+    "style.css",
+    "later.css",
+    "staff.css",
+    "embed.css",
+    "*.d.ts",
+];
+
+/// `pkg/package.json`: the npm package `vaora` at the workspace's version. `.` is the JS API
+/// (`mount`), `./element` defines `<vaora-checkin>` when imported (the one module with a side
+/// effect), `./core` the low-level wasm-bindgen module, and `./*` reaches any shipped file, for
+/// bundlers and scripts that copy the assets to where the host serves them.
 fn write_package_json(pkg: &Path) -> Result<()> {
     let manifest = serde_json::json!({
         "name": "vaora",
         "version": env!("CARGO_PKG_VERSION"),
-        "description": "No-install QR check-in and health-declaration widget (Rust/WebAssembly)",
+        "description": "Embeddable no-install QR check-in and health-declaration widget: \
+            a Rust/WebAssembly core in a <vaora-checkin> custom element",
         "license": "MIT OR Apache-2.0",
+        "keywords": [
+            "qr", "check-in", "health-declaration", "contact-tracing", "webassembly", "wasm",
+            "custom-element", "web-component", "vietnam"
+        ],
         "type": "module",
-        "main": "vaora.js",
-        "types": "vaora.d.ts",
-        "sideEffects": false
+        "main": "./widget.js",
+        "types": "./widget.d.ts",
+        "exports": {
+            ".": { "types": "./widget.d.ts", "default": "./widget.js" },
+            "./element": { "types": "./widget.d.ts", "default": "./vaora-checkin.js" },
+            "./core": { "types": "./vaora.d.ts", "default": "./vaora.js" },
+            "./package.json": "./package.json",
+            "./*": "./*"
+        },
+        "files": PACKAGE_FILES,
+        "sideEffects": ["./vaora-checkin.js"]
     });
     fs::write(
         pkg.join("package.json"),
