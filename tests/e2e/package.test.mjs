@@ -175,8 +175,11 @@ test('a page of the scratch project shows the element from the package under a s
     await page.goto(`${env.site.origin}/index.html?${query}`);
 
     // Mounted in its shadow root, with the styles of the package and not the host's.
-    await page.waitForFunction(() => window.vaoraEvents.some((event) => event.type === 'ready'));
-    const ready = await page.evaluate(() => window.vaoraEvents.find((event) => event.type === 'ready'));
+    // (A failed mount is a `vaora:error` from the element: CORS or the CSP, say.)
+    await page.waitForFunction(() => window.vaoraEvents.some(({ type }) => type === 'ready' || type === 'error'));
+    const events = await page.evaluate(() => window.vaoraEvents);
+    const ready = events.find((event) => event.type === 'ready');
+    assert.ok(ready, `the widget did not mount: ${JSON.stringify(events)}`);
     assert.deepEqual(ready, { type: 'ready', detail: { mode: 'citizen' }, target: 'vaora-checkin' });
     const dom = await page.locator('vaora-checkin').evaluate((element) => ({
       shadow: element.shadowRoot?.querySelector('[part="root"]') !== null,

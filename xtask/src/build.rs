@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::{icons, npm_pack, offline, precompress, root, sizes, tools};
@@ -335,37 +336,96 @@ pub const PACKAGE_FILES: [&str; 19] = [
     "*.d.ts",
 ];
 
-/// `pkg/package.json`: the npm package `vaora` at the workspace's version. `.` is the JS API
-/// (`mount`), `./element` defines `<vaora-checkin>` when imported (the one module with a side
-/// effect), `./core` the low-level wasm-bindgen module, and `./*` reaches any shipped file, for
-/// bundlers and scripts that copy the assets to where the host serves them.
-fn write_package_json(pkg: &Path) -> Result<()> {
-    let manifest = serde_json::json!({
-        "name": "vaora",
-        "version": env!("CARGO_PKG_VERSION"),
-        "description": "Embeddable no-install QR check-in and health-declaration widget: \
-            a Rust/WebAssembly core in a <vaora-checkin> custom element",
-        "license": "MIT OR Apache-2.0",
-        "keywords": [
-            "qr", "check-in", "health-declaration", "contact-tracing", "webassembly", "wasm",
-            "custom-element", "web-component", "vietnam"
-        ],
-        "type": "module",
-        "main": "./widget.js",
-        "types": "./widget.d.ts",
-        "exports": {
-            ".": { "types": "./widget.d.ts", "default": "./widget.js" },
-            "./element": { "types": "./widget.d.ts", "default": "./vaora-checkin.js" },
-            "./core": { "types": "./vaora.d.ts", "default": "./vaora.js" },
-            "./package.json": "./package.json",
-            "./*": "./*"
+/// `pkg/package.json`, the npm package `vaora` at the workspace's version. A struct rather than
+/// `json!`, whose maps sort their keys: in `exports` the `types` condition must come before
+/// `default`, which matches anything.
+#[derive(Serialize)]
+struct PackageJson {
+    name: &'static str,
+    version: &'static str,
+    description: &'static str,
+    license: &'static str,
+    keywords: [&'static str; 9],
+    #[serde(rename = "type")]
+    module_type: &'static str,
+    main: &'static str,
+    types: &'static str,
+    exports: Exports,
+    files: [&'static str; PACKAGE_FILES.len()],
+    #[serde(rename = "sideEffects")]
+    side_effects: [&'static str; 1],
+}
+
+/// The package's entry points: `.` the JS API (`mount`), `./element` defines `<vaora-checkin>`
+/// when imported (the one module with a side effect), `./core` the low-level wasm-bindgen
+/// module, and `./*` any shipped file, for bundlers and scripts that copy the assets to where
+/// the host serves them.
+#[derive(Serialize)]
+struct Exports {
+    #[serde(rename = ".")]
+    api: Entry,
+    #[serde(rename = "./element")]
+    element: Entry,
+    #[serde(rename = "./core")]
+    core: Entry,
+    #[serde(rename = "./package.json")]
+    manifest: &'static str,
+    #[serde(rename = "./*")]
+    assets: &'static str,
+}
+
+/// A module and its typings, in the order TypeScript and Node read conditions.
+#[derive(Serialize)]
+struct Entry {
+    types: &'static str,
+    default: &'static str,
+}
+
+const PACKAGE_JSON: PackageJson = PackageJson {
+    name: "vaora",
+    version: env!("CARGO_PKG_VERSION"),
+    description: "Embeddable no-install QR check-in and health-declaration widget: \
+        a Rust/WebAssembly core in a <vaora-checkin> custom element",
+    license: "MIT OR Apache-2.0",
+    keywords: [
+        "qr",
+        "check-in",
+        "health-declaration",
+        "contact-tracing",
+        "webassembly",
+        "wasm",
+        "custom-element",
+        "web-component",
+        "vietnam",
+    ],
+    module_type: "module",
+    main: "./widget.js",
+    types: "./widget.d.ts",
+    exports: Exports {
+        api: Entry {
+            types: "./widget.d.ts",
+            default: "./widget.js",
         },
-        "files": PACKAGE_FILES,
-        "sideEffects": ["./vaora-checkin.js"]
-    });
+        element: Entry {
+            types: "./widget.d.ts",
+            default: "./vaora-checkin.js",
+        },
+        core: Entry {
+            types: "./vaora.d.ts",
+            default: "./vaora.js",
+        },
+        manifest: "./package.json",
+        assets: "./*",
+    },
+    files: PACKAGE_FILES,
+    side_effects: ["./vaora-checkin.js"],
+};
+
+/// Writes [`PACKAGE_JSON`] into `pkg`.
+fn write_package_json(pkg: &Path) -> Result<()> {
     fs::write(
         pkg.join("package.json"),
-        serde_json::to_string_pretty(&manifest)? + "\n",
+        serde_json::to_string_pretty(&PACKAGE_JSON)? + "\n",
     )?;
     Ok(())
 }
@@ -392,6 +452,17 @@ mod tests {
         ] {
             assert!(!unused_export(name), "{name}");
         }
+    }
+
+    #[test]
+    fn package_json_lists_types_before_default_and_the_version_of_the_workspace() {
+        let json = serde_json::to_string(&PACKAGE_JSON).expect("serialises");
+        let manifest: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest["exports"]["."]["default"], manifest["main"]);
+        let api = r#""exports":{".":{"types":"./widget.d.ts","default":"./widget.js"}"#;
+        assert!(json.contains(api), "{json}");
+        assert!(json.starts_with(r#"{"name":"vaora","version""#), "{json}");
     }
 
     #[test]
