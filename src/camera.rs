@@ -30,6 +30,18 @@ impl CameraError {
         }
     }
 
+    /// The `code` of the host page's `vaora:error`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PermissionDenied => "camera_denied",
+            Self::NoCamera => "camera_missing",
+            Self::Busy => "camera_busy",
+            Self::InsecureContext => "camera_insecure_context",
+            Self::Unsupported => "camera_unsupported",
+            Self::Other => "camera_failed",
+        }
+    }
+
     /// What to tell the visitor.
     pub fn message(self) -> Msg {
         match self {

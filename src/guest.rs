@@ -49,7 +49,7 @@ impl Ctx {
             }
         }
         // The later screens' styles, fetched with their first screen (not by the first scan).
-        crate::shell::dom::link_stylesheet(&shell.options().asset_url("later.css"));
+        crate::shell::dom::link_stylesheet(shell.root(), &shell.options().asset_url("later.css"));
         let owner = Owner::new();
         let ctx = owner.with(|| Ctx {
             lang: RwSignal::new(shell.lang()),
@@ -78,7 +78,8 @@ impl Ctx {
 
     /// `msg` in the current language (tracks the language signal).
     pub fn t(&self, msg: impl Translate) -> &'static str {
-        t(self.lang.get(), msg)
+        // `try_`: async work may outlive an unmounted widget, whose values are disposed.
+        t(self.lang.try_get().unwrap_or_default(), msg)
     }
 
     /// `msg` in the current language, as a reactive text for views. Every call with one kind
@@ -94,12 +95,13 @@ impl Ctx {
     /// The device's data (people, visits, outbox), loaded on first use; this widget's views
     /// redraw when it changes ([`Ctx::device_rev`]) and its header shows what is pending.
     pub async fn device(&self) -> Rc<Device> {
-        if let Some(device) = self.device.get_value() {
+        if let Some(device) = self.device.try_get_value().flatten() {
             return device;
         }
         let timeout = self.options().request_timeout_ms;
         let device = Device::get(timeout).await;
-        if self.device.get_value().is_none() {
+        // Still mounted (its values not disposed) and not loaded meanwhile by another view.
+        if matches!(self.device.try_get_value(), Some(None)) {
             self.device.set_value(Some(device.clone()));
             let rev = self.device_rev;
             let id = device.subscribe(Rc::new(move || {
@@ -125,12 +127,12 @@ impl Ctx {
     /// The device, if already loaded (tracks changes to it).
     pub fn device_now(&self) -> Option<Rc<Device>> {
         self.device_rev.track();
-        self.device.get_value()
+        self.device.try_get_value().flatten()
     }
 
     /// The widget's shell, while it is mounted.
     pub(crate) fn shell(&self) -> Option<Rc<Shell>> {
-        self.shell.with_value(Weak::upgrade)
+        self.shell.try_with_value(Weak::upgrade).flatten()
     }
 
     /// Switches to `screen`. Deferred: the current view is unmounted, which must not happen
@@ -140,6 +142,41 @@ impl Ctx {
             return;
         };
         leptos::task::spawn_local(async move { shell.go(screen) });
+    }
+
+    /// Tells the host page something happened (`vaora:{name}`, [`crate::events`]).
+    pub fn emit(&self, name: &str, detail: &impl serde::Serialize) {
+        if let Some(shell) = self.shell() {
+            crate::events::emit(&shell, name, detail);
+        }
+    }
+
+    /// Ends the visits `ids` now for `reason`, says so, and tells the host page
+    /// (`vaora:checkout`).
+    pub async fn check_out(&self, ids: &[uuid::Uuid], reason: vaora_citizen::visits::Reason) {
+        let device = self.device().await;
+        for id in ids {
+            device.check_out(*id, reason).await;
+        }
+        let venue_id = ids
+            .first()
+            .and_then(|id| device.with(|known| known.visits.get(*id).map(|visit| visit.venue_id)));
+        self.emit(
+            "checkout",
+            &crate::events::CheckoutDetail {
+                checkin_ids: ids.iter().map(ToString::to_string).collect(),
+                venue_id,
+                by_staff: false,
+            },
+        );
+        self.announce(crate::i18n::Later::CheckedOut);
+    }
+
+    /// Moves the focus to the first element of this widget's screen matching `selector`.
+    pub fn focus_first(&self, selector: &str) {
+        if let Some(shell) = self.shell() {
+            crate::shell::dom::focus_first(shell.page(), selector);
+        }
     }
 
     /// Says `msg` in the shell's live region.

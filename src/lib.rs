@@ -1,15 +1,18 @@
 //! Vaora's citizen widget: scan a venue's QR in the browser (rqrr in a worker), verify it
 //! offline, declare, and check in against any server that speaks the protocol.
 //!
-//! JavaScript API: `mount(element, options)` renders into any element and returns a handle
-//! whose `unmount()` removes it and releases the camera and the decoder worker. When a venue is
-//! on screen the element receives a bubbling `vaora:venue` event (the first scan is over).
+//! JavaScript API (low level; `www/widget.js` wraps it in a shadow root for host pages):
+//! `mount(element, options)` renders into any element and returns a handle whose `unmount()`
+//! removes it and releases the camera and the decoder worker, `setLang(tag)` switches the
+//! language and `scan()` opens the camera. The widget tells the page what happens with
+//! bubbling, composed `vaora:*` events (`events.rs`).
 
 pub mod api;
 pub mod camera;
 pub mod components;
 pub mod decoder;
 pub mod device;
+pub mod events;
 pub mod feedback;
 pub mod frame_clock;
 pub mod guest;
@@ -27,6 +30,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
+use crate::i18n::Lang;
 use crate::options::MountOptions;
 use crate::shell::Shell;
 
@@ -58,16 +62,44 @@ impl VaoraHandle {
             shell.unmount();
         }
     }
+
+    /// Switches the widget to `lang` (`vi` or `en`; another tag is ignored here, `widget.js`
+    /// refuses it).
+    #[wasm_bindgen(js_name = setLang)]
+    pub fn set_lang(&self, lang: &str) {
+        if let (Some(lang), Some(shell)) = (Lang::from_tag(lang), self.shell()) {
+            shell.set_lang(lang);
+        }
+    }
+
+    /// Opens the camera to scan a venue's code (a kiosk scans all the time already).
+    pub fn scan(&self) {
+        if let Some(shell) = self.shell() {
+            shell.scan();
+        }
+    }
+
+    fn shell(&self) -> Option<Rc<Shell>> {
+        MOUNTED.with(|m| {
+            let mounted = m.borrow();
+            let found = mounted.iter().find(|(id, _)| *id == self.id);
+            found.map(|(_, shell)| shell.clone())
+        })
+    }
 }
 
-/// Renders the widget into `element`. `options`: `{ endpoint, trustedKeys, assets?, lang? }`.
+/// Renders the widget into `element`; `options` as in [`MountOptions`]. A bad option throws a
+/// `VaoraOptionsError` (`code`, `option`).
 #[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHandle, JsError> {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&format!("PANIC {info}").into())
-    }));
-    let options = MountOptions::from_js(&options)
-        .map_err(|err| JsError::new(&format!("invalid Vaora options: {err}")))?;
+pub fn mount(element: web_sys::HtmlElement, options: JsValue) -> Result<VaoraHandle, JsValue> {
+    // Once per page: setting it again after a panic would itself panic.
+    static PANIC_HOOK: std::sync::Once = std::sync::Once::new();
+    PANIC_HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            web_sys::console::error_1(&format!("PANIC {info}").into())
+        }))
+    });
+    let options = MountOptions::from_js(&options).map_err(|err| err.to_js())?;
     let shell = Shell::mount(&element, options);
     let id = NEXT_ID.with(|next| {
         let id = next.get().wrapping_add(1);

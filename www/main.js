@@ -40,7 +40,10 @@ function offerOffline() {
 try {
   const [config] = await Promise.all([loadConfig(), init()]);
   // The page keeps the handle so it can unmount; the widget stays mounted either way.
-  window.vaora = mount(root, { ...config, assets });
+  // This page is Vaora's own: the widget follows its address (the venue in the fragment, a
+  // staff link's token) and `/staff` is the venue staff's kiosk.
+  const mode = location.pathname.endsWith('/staff') ? 'kiosk' : 'citizen';
+  window.vaora = mount(root, { ...config, assets, mode, followAddress: true });
   offerOffline();
 } catch (error) {
   root.textContent = 'Không tải được Vaora. Hãy tải lại trang. / Vaora could not load. Please reload.';

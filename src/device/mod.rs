@@ -322,15 +322,20 @@ impl Device {
         let weak_device = Rc::downgrade(self);
         let id = Rc::new(Cell::new(0));
         let own_id = id.clone();
+        let told = Cell::new(None);
         let listener: Rc<dyn Fn()> = Rc::new(move || {
             // Only while the shell lives: its header is the one this listener writes to.
-            let (Some(_shell), Some(device)) = (weak_shell.upgrade(), weak_device.upgrade()) else {
+            let (Some(shell), Some(device)) = (weak_shell.upgrade(), weak_device.upgrade()) else {
                 if let Some(device) = weak_device.upgrade() {
                     device.unsubscribe(own_id.get());
                 }
                 return;
             };
             let pending = device.with(|known| known.outbox.pending());
+            if told.replace(Some(pending)) != Some(pending) {
+                let detail = crate::events::PendingDetail { count: pending };
+                crate::events::emit(&shell, "pending", &detail);
+            }
             count.set_text_content(Some(&pending.to_string()));
             if pending == 0 {
                 let _ = button.set_attribute("hidden", "");

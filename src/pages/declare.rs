@@ -261,7 +261,7 @@ impl FlowState {
                 }
                 self.errors.set(found);
                 self.failure.set(Some(Later::FixErrors));
-                focus_first_invalid();
+                focus_first_invalid(ctx);
                 return;
             }
         };
@@ -286,6 +286,12 @@ impl FlowState {
             self.sending.set(false);
             return;
         };
+        let checked_in = crate::events::CheckinDetail {
+            checkin_ids: vec![checkin_id.to_string()],
+            venue_id: claims.venue_id,
+            venue_name: claims.name.clone(),
+            by_staff: false,
+        };
         let visit = Visit {
             checkin_id,
             person_id: person.id,
@@ -301,6 +307,7 @@ impl FlowState {
         spawn_local(async move {
             let device = ctx.device().await;
             device.check_in(person.clone(), visit, body).await;
+            ctx.emit("checkin", &checked_in);
             state.people.try_update(|people| {
                 if let Some(p) = people.iter_mut().find(|p| p.id == person.id) {
                     *p = person;
@@ -861,6 +868,6 @@ pub(crate) fn current_year() -> u16 {
 
 /// Moves the focus to the first answer marked invalid. (The attribute updates in the same
 /// tick; if not there yet the error summary still shows.)
-pub(crate) fn focus_first_invalid() {
-    crate::shell::dom::focus_first(".vaora-declare [aria-invalid=\"true\"]");
+pub(crate) fn focus_first_invalid(ctx: Ctx) {
+    ctx.focus_first(".vaora-declare [aria-invalid=\"true\"]");
 }

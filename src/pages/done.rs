@@ -71,11 +71,7 @@ pub fn DonePage(checkins: Vec<Uuid>) -> impl IntoView {
     };
     let check_out = move |_| {
         leptos::task::spawn_local(async move {
-            let device = ctx.device().await;
-            for id in ids.get_value() {
-                device.check_out(id, Reason::Button).await;
-            }
-            ctx.announce(Later::CheckedOut);
+            ctx.check_out(&ids.get_value(), Reason::Button).await;
         });
     };
     view! {

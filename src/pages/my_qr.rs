@@ -22,7 +22,7 @@ use vaora_protocol::staff::MaskedPerson;
 use wasm_split_helpers::wasm_split;
 use web_sys::HtmlElement;
 
-use crate::guest::{self, use_ctx};
+use crate::guest::{self, use_ctx, Ctx};
 use crate::i18n::{problem, Later, Translate};
 use crate::lazy::ChunkUnavailable;
 use crate::shell::{Screen, Shell};
@@ -179,7 +179,7 @@ pub fn MyQr(answers: Answers, dependant: bool) -> impl IntoView {
             }
             Err(found) => {
                 errors.set(found);
-                focus_first_invalid();
+                focus_first_invalid(ctx);
             }
         }
     };
@@ -370,8 +370,8 @@ fn code_drawing(payload: &str) -> impl IntoView {
 }
 
 /// Moves focus to the first field marked invalid, so its error is read out.
-fn focus_first_invalid() {
-    crate::shell::dom::focus_first(".vaora-myqr input[aria-invalid=\"true\"]");
+fn focus_first_invalid(ctx: Ctx) {
+    ctx.focus_first(".vaora-myqr input[aria-invalid=\"true\"]");
 }
 
 /// The code for what was typed and what the declaration gave, or every field's problem.

@@ -21,21 +21,14 @@ pub fn venue_page(
     parent: HtmlElement,
     check: VenueCheck,
 ) -> Result<Box<dyn Any>, ChunkUnavailable> {
+    // `vaora:venue` says a venue is on screen: the first scan is over, so Vaora's own page may
+    // now fetch what it keeps for offline use without slowing it.
+    shell.emit("vaora:venue", &wasm_bindgen::JsValue::UNDEFINED);
+    crate::events::emit(&shell, "scan", &crate::events::ScanDetail::of_venue(&check));
     let mounted = guest::mount(&shell, parent.clone(), move || {
         view! { <VenuePage check=check/> }
     });
-    announce_venue(&parent);
     Ok(mounted)
-}
-
-/// Tells the embedding page that a venue is on screen (`vaora:venue`, bubbling): the first scan
-/// is over, so the citizen page may now load what it keeps for offline use without slowing it.
-fn announce_venue(parent: &HtmlElement) {
-    let init = web_sys::EventInit::new();
-    init.set_bubbles(true);
-    if let Ok(event) = web_sys::Event::new_with_event_init_dict("vaora:venue", &init) {
-        let _ = parent.dispatch_event(&event);
-    }
 }
 
 /// Shows the verified venue with a way forward, or the refusal with its reason.
@@ -121,13 +114,8 @@ fn leaving(ctx: Ctx, venue_id: u64) -> impl IntoView {
         let check_out = move |_| {
             let ids = ids.clone();
             leptos::task::spawn_local(async move {
-                let device = ctx.device().await;
-                for id in &ids {
-                    device
-                        .check_out(*id, vaora_citizen::visits::Reason::Rescan)
-                        .await;
-                }
-                ctx.announce(Later::CheckedOut);
+                ctx.check_out(&ids, vaora_citizen::visits::Reason::Rescan)
+                    .await;
                 ctx.go(Screen::Done(ids));
             });
         };

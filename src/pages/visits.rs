@@ -177,8 +177,7 @@ fn visit_item(
                 <button type="button" class="vaora-secondary" data-test="visit-checkout"
                     on:click=move |_| {
                         leptos::task::spawn_local(async move {
-                            ctx.device().await.check_out(id, Reason::Button).await;
-                            ctx.announce(Later::CheckedOut);
+                            ctx.check_out(&[id], Reason::Button).await;
                         });
                     }>
                     {ctx.tr(Later::CheckOut)}

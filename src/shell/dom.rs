@@ -73,30 +73,24 @@ impl El {
     }
 }
 
-/// Links the stylesheet at `href` into the page, once: the styles of screens the first scan
-/// does not show are fetched with the code that shows them. Loosely: a typed `document.head`
-/// would be an import of the first-scan module.
-pub fn link_stylesheet(href: &str) {
-    let document = document();
-    let linked = document
+/// Links the stylesheet at `href` into the widget's `root`, once: the styles of screens the
+/// first scan does not show are fetched with the code that shows them. In the root, not the
+/// document's head: inside a host's shadow root only the shadow root's own styles apply.
+pub fn link_stylesheet(root: &Element, href: &str) {
+    let linked = root
         .query_selector(&format!("link[href=\"{href}\"]"))
         .ok()
         .flatten();
-    if linked.is_some() {
-        return;
+    if linked.is_none() {
+        let link = el("link").attr("rel", "stylesheet").attr("href", href);
+        let _ = root.append_child(&link.0);
     }
-    let link = el("link")
-        .attr("rel", "stylesheet")
-        .attr("href", href)
-        .into_element();
-    let head = crate::js::get(&document, "head");
-    let _ = crate::js::call(&head, "appendChild", &[&link]);
 }
 
-/// Moves the focus to the first element matching `selector`, if there is one (an invalid
+/// Moves the focus to the first element in `scope` matching `selector`, if there is one (an invalid
 /// answer, so its error is read out; the first field of a form cleared for the next person).
-pub fn focus_first(selector: &str) {
-    let first = document()
+pub fn focus_first(scope: &Element, selector: &str) {
+    let first = scope
         .query_selector(selector)
         .ok()
         .flatten()

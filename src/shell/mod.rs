@@ -90,8 +90,12 @@ pub struct Shell {
 impl Shell {
     /// Draws the widget into `host` and starts on the home screen (or the venue in the URL).
     pub fn mount(host: &HtmlElement, options: MountOptions) -> Rc<Shell> {
-        let lang = prefs::lang()
-            .or_else(|| options.lang.as_deref().and_then(Lang::from_tag))
+        // The host page's language first: a portal in English shows the widget in English.
+        let lang = options
+            .lang
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .or_else(prefs::lang)
             .unwrap_or_default();
         let texts = Texts::new(lang);
         let lang_buttons: Vec<Element> = [Lang::Vi, Lang::En]
@@ -160,12 +164,14 @@ impl Shell {
         });
         shell.show_lang();
         shell.listen();
-        if staff_path() {
+        if shell.options.kiosk {
             // Venue staff: their screens are not the visitors' (no `Screen` of their own).
             shell.in_chunk(staff::open(shell.clone()));
         } else {
             shell.go(Screen::Home { notice: None });
-            shell.show_venue_from_location(false);
+            if shell.options.venue.is_some() || shell.options.follow_address {
+                shell.show_given_venue(false);
+            }
         }
         // Check-ins left pending (or visits to end) last time: deliver them now.
         if prefs::device_hint() {
@@ -185,11 +191,11 @@ impl Shell {
             }));
         }
         // Another poster opened in this tab changes only the fragment: no reload, this event.
-        if let Some(window) = web_sys::window() {
+        if let Some(window) = web_sys::window().filter(|_| self.options.follow_address) {
             let me = self.me.clone();
             listeners.push(Listener::new(&window, "hashchange", move |_| {
                 if let Some(shell) = me.upgrade() {
-                    shell.show_venue_from_location(true);
+                    shell.show_given_venue(true);
                 }
             }));
         }
@@ -249,7 +255,7 @@ impl Shell {
         let shell = self.clone();
         spawn_local(async move {
             if call.await.is_err() {
-                shell.announce(Msg::ErrNetwork);
+                shell.fail("network", Msg::ErrNetwork);
             }
         });
     }
@@ -303,6 +309,47 @@ impl Shell {
         self.pending_watched.replace(true)
     }
 
+    /// Says what went wrong (`msg`) and tells the host page: `vaora:error` with `{ code,
+    /// message }`, the message in the widget's language.
+    pub fn fail(&self, code: &str, msg: impl Translate) {
+        self.announce(msg);
+        let message = self.texts.get(msg);
+        let detail = crate::js::object(&[("code", code.into()), ("message", message.into())]);
+        self.emit("vaora:error", &detail);
+    }
+
+    /// Tells the host page something happened: a bubbling, composed `CustomEvent` `name`
+    /// (`vaora:…`) with `detail`, from the widget's root, so it crosses a shadow root to the
+    /// host element. Built loosely: a typed `CustomEvent` would add imports to the first scan.
+    pub fn emit(&self, name: &str, detail: &wasm_bindgen::JsValue) {
+        let init = crate::js::object(&[
+            ("detail", detail.clone()),
+            ("bubbles", true.into()),
+            ("composed", true.into()),
+        ]);
+        let window = web_sys::window().map(wasm_bindgen::JsValue::from);
+        let constructor = window.map(|window| crate::js::get(&window, "CustomEvent"));
+        let args = js_sys::Array::of2(&name.into(), &init);
+        let event = constructor
+            .and_then(|constructor| constructor.dyn_into::<js_sys::Function>().ok())
+            .and_then(|constructor| js_sys::Reflect::construct(&constructor, &args).ok());
+        if let Some(event) = event {
+            let _ = crate::js::call(&self.root, "dispatchEvent", &[&event]);
+        }
+    }
+
+    /// Opens the camera, unless this is a kiosk (it scans all the time).
+    pub fn scan(self: &Rc<Self>) {
+        if !self.options.kiosk {
+            self.go(Screen::Scanning);
+        }
+    }
+
+    /// The widget's root element (inside the host's shadow root when embedded).
+    pub(crate) fn root(&self) -> &Element {
+        &self.root
+    }
+
     /// Says `msg` in the live region (screen readers read it out; sighted people see it).
     pub fn announce(&self, msg: impl Translate) {
         dom::replace_children(&self.status, None);
@@ -344,7 +391,7 @@ impl Shell {
             return; // the visitor went elsewhere meanwhile
         }
         if ready.is_err() {
-            self.announce(Msg::ErrNetwork);
+            self.fail("network", Msg::ErrNetwork);
             return;
         }
         self.clear();
@@ -363,7 +410,7 @@ impl Shell {
             Ok(view) => {
                 self.view.replace(Some(view));
             }
-            Err(ChunkUnavailable) => self.announce(Msg::ErrNetwork),
+            Err(ChunkUnavailable) => self.fail("network", Msg::ErrNetwork),
         }
     }
 
@@ -410,26 +457,32 @@ impl Shell {
 
     /// A code was read by the camera: beep and vibrate if the visitor wants it.
     pub fn code_read(&self) {
-        feedback::code_read(self.feedback.get());
+        if let Some(shell) = self.me.upgrade() {
+            shell.in_chunk(feedback::code_read_lazily(self.feedback.get()));
+        }
     }
 
-    /// A poster URL opened directly carries the venue code in its fragment: shows that venue
-    /// (announced when the fragment changed in an open page).
-    fn show_venue_from_location(self: &Rc<Self>, announce: bool) {
-        let Some(hash) = web_sys::window().and_then(|w| w.location().hash().ok()) else {
-            return;
+    /// Shows the venue of the `venue` option, or (when the widget follows the page's address)
+    /// of a poster URL opened directly, whose fragment is the venue code: announced when the
+    /// fragment changed in an open page.
+    fn show_given_venue(self: &Rc<Self>, announce: bool) {
+        let text = match &self.options.venue {
+            Some(venue) => venue.clone(),
+            None => {
+                let hash = web_sys::window().and_then(|w| w.location().hash().ok());
+                match hash.as_deref().and_then(|hash| hash.strip_prefix('#')) {
+                    Some(payload) if !payload.is_empty() => payload.to_owned(),
+                    _ => return,
+                }
+            }
         };
-        let Some(payload) = hash.strip_prefix('#').filter(|p| !p.is_empty()) else {
-            return;
-        };
-        let payload = payload.to_owned();
         let shell = self.clone();
         spawn_local(async move {
-            match shell.check_venue(payload).await {
+            match shell.check_venue(text).await {
                 Ok(Ok(check)) if announce => shell.show_venue(check),
                 Ok(Ok(check)) => shell.go(Screen::Venue(check)),
                 Ok(Err(_)) => {}
-                Err(ChunkUnavailable) => shell.announce(Msg::ErrNetwork),
+                Err(ChunkUnavailable) => shell.fail("network", Msg::ErrNetwork),
             }
         });
     }
@@ -438,7 +491,7 @@ impl Shell {
     /// (a plain download link: nothing leaves the device) until dismissed, under every screen.
     /// The notice is drawn from a chunk: it is rare, and the first scan should not carry it.
     pub fn decoder_crashed(&self, report: Option<CrashReport>) {
-        self.announce(Msg::DecoderRestarted);
+        self.fail("decoder_crashed", Msg::DecoderRestarted);
         if let (Some(report), Some(shell)) = (report, self.me.upgrade()) {
             shell.in_chunk(show_crash_notice(shell.clone(), report));
         }
@@ -472,15 +525,6 @@ impl Shell {
         self.dismiss_crash();
         self.root.remove();
     }
-}
-
-/// Whether the page is the staff app (`…/staff`), read loosely: a typed `Location::pathname`
-/// would add an import to the first scan for staff only.
-fn staff_path() -> bool {
-    web_sys::window()
-        .map(|window| crate::js::get(&crate::js::get(&window, "location"), "pathname"))
-        .and_then(|path| path.as_string())
-        .is_some_and(|path| path.ends_with("/staff"))
 }
 
 /// Draws the crash notice of [`Shell::decoder_crashed`] (in the `fallbacks` chunk).

@@ -170,9 +170,9 @@ impl ScanView {
                 }
                 Ok(stream) => camera::stop(&stream),
                 // A kiosk stays on its screen, which says what is wrong.
-                Err(err) if session.alive() && kiosk => shell.announce(err.message()),
+                Err(err) if session.alive() && kiosk => shell.fail(err.code(), err.message()),
                 Err(err) if session.alive() => {
-                    shell.announce(err.message());
+                    shell.fail(err.code(), err.message());
                     shell.go(Screen::Home {
                         notice: Some(err.message()),
                     });
@@ -230,6 +230,10 @@ impl ScanView {
             return;
         }
         shell.announce(Msg::ScanNotVaora);
+        shell.emit(
+            "vaora:scan",
+            &crate::js::object(&[("kind", "other".into())]),
+        );
         let shown = foreign_code(&shell.texts, &code, true);
         dom::replace_children(&self.foreign_slot, Some(&shown));
         self.foreign.replace(Some(code));
@@ -338,7 +342,7 @@ impl Session {
                 }
                 Ok(Err(_)) => view.foreign_seen(shell, code),
                 // The check could not be fetched: said, and tried again on the next frame.
-                Err(ChunkUnavailable) => shell.announce(Msg::ErrNetwork),
+                Err(ChunkUnavailable) => shell.fail("network", Msg::ErrNetwork),
             }
         }
     }

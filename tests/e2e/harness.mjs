@@ -84,6 +84,8 @@ export async function startServer(dir, { pkg = required('VAORA_PKG'), args = [] 
     url,
     posterUrl: field('poster'),
     shortCode,
+    /** The demo venue's staff sign-in link (a new token at every start). */
+    staffUrl: field('staff'),
     /** The administrator's bearer token, for tests that call the authorised API themselves. */
     adminToken,
     /** The stored check-in, read back through the server's authorised API. */

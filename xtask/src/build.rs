@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{icons, npm_pack, offline, precompress, root, sizes, tools};
+use crate::{glue, icons, npm_pack, offline, precompress, root, sizes, tools};
 
 /// Debug builds for quick iteration, release builds for what ships and what the tests run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -91,6 +91,15 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             let split = split(&wasm, &name, &pkg)?;
             bindgen_split(&split.main, &name, &pkg)?;
             drop_unused_exports(&outputs[0])?;
+            glue::strip_unused_classes(
+                &pkg.join(format!("{name}.js")),
+                &pkg.join(format!("{name}.d.ts")),
+            )?;
+            glue::shorten_import_names(
+                &outputs[0],
+                &pkg.join(format!("{name}.js")),
+                &format!("./{name}_bg.js"),
+            )?;
             outputs.extend(split.chunks.iter().cloned());
             chunks.extend(split.chunks);
         } else {
@@ -211,7 +220,7 @@ pub fn bindgen_split(main: &Path, name: &str, out: &Path) -> Result<()> {
 /// exported from the UI's main module, and with the promise machinery they reach they were
 /// about 5 KB brotli of the first scan. The widget has no server functions, so nothing ever
 /// calls them: their exports are dropped here, and wasm-opt removes the code only they
-/// reached. Their JS classes stay in `vaora.js`, never constructed.
+/// reached, and `glue.rs` removes their JS classes from `vaora.js`.
 const UNUSED_EXPORTS: [&str; 2] = ["intounderlying", "__wbg_intounderlying"];
 
 fn unused_export(name: &str) -> bool {

@@ -25,6 +25,7 @@ mod bench_size;
 mod bench_trace;
 mod build;
 mod conformance;
+mod glue;
 mod icons;
 mod npm_pack;
 mod offline;

@@ -96,6 +96,26 @@ pub enum PersonalCodeError {
     Declaration,
 }
 
+impl PersonalCodeError {
+    /// Stable machine-readable code, for a host page's events and logs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::FieldCount => "field_count",
+            Self::IdNumber => "id_number",
+            Self::OldIdNumber => "old_id_number",
+            Self::Name => "name",
+            Self::BirthDate => "birth_date",
+            Self::Declarant => "declarant",
+            Self::Gender => "gender",
+            Self::IssueDate => "issue_date",
+            Self::Field => "field",
+            Self::Unrecognized => "unrecognized",
+            Self::Encoding => "encoding",
+            Self::Declaration => "declaration",
+        }
+    }
+}
+
 impl fmt::Display for PersonalCodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -133,10 +133,15 @@ async fn run(options: Options) -> Result<(), String> {
 
     println!("Vaora reference server");
     println!("  app:       {public_url}/");
-    if options.seed_demo {
-        let demo = seed::ensure_demo_venue(&store, &signer)
+    let demo = if options.seed_demo {
+        let venue = seed::ensure_demo_venue(&store, &signer)
             .await
             .map_err(|err| format!("seeding the demo venue: {err}"))?;
+        Some(venue)
+    } else {
+        None
+    };
+    if let Some(demo) = &demo {
         let code = demo.short_code.as_str();
         println!(
             "  poster:    {}",
@@ -155,7 +160,6 @@ async fn run(options: Options) -> Result<(), String> {
         key_path.display(),
         signer.key_id()
     );
-    println!("listening on http://{addr}");
 
     let cors_origins = options
         .cors_origins
@@ -183,6 +187,19 @@ async fn run(options: Options) -> Result<(), String> {
         )
         .await
         .map_err(|err| format!("signing key {}: {err}", key_path.display()))?;
+    if let Some(demo) = &demo {
+        // A fresh staff token at every start: the demo's kiosks sign in with these links.
+        let (_, staff_url) = vaora_server::routes::staff::issue_venue_token(&state, demo)
+            .await
+            .map_err(|_| "issuing the demo venue's staff token".to_string())?;
+        let fragment = staff_url
+            .rsplit_once('#')
+            .map_or("", |(_, fragment)| fragment);
+        println!("  staff:     {staff_url}");
+        println!("  embedded:  {public_url}/embed/#{fragment}");
+    }
+    // Last: whoever started the server reads the lines above until this one.
+    println!("listening on http://{addr}");
     keep_trust_fresh(&state);
     keep_unit_codes_fresh(&state);
     vaora_server::retention::spawn_purger(state.store.clone(), state.retention_days);

@@ -22,6 +22,7 @@ use super::session::Session;
 use crate::api::{self, ApiProblem};
 use crate::decoder::Code;
 use crate::device::{now, Known, StaffRequest};
+use crate::events::{CheckinDetail, CheckoutDetail, ScanDetail};
 use crate::feedback;
 use crate::guest::{use_ctx, Ctx};
 use crate::i18n::{personal_code_error, Said, Staff, Translate};
@@ -217,7 +218,7 @@ pub fn Kiosk(
                     {ctx.tr(Staff::PaperButton)}
                 </button>
                 <button type="button" class="vaora-secondary" data-test="fullscreen"
-                    on:click=move |_| full_screen()>
+                    on:click=move |_| full_screen(ctx)>
                     {ctx.tr(Staff::Fullscreen)}
                 </button>
                 {move || if confirming.get() {
@@ -357,6 +358,7 @@ async fn scanned(
         person,
         at,
     };
+    tell_host(&ctx, &scan);
     let result = match scan {
         Scan::Invalid(PersonalCodeError::Unrecognized) => Shown {
             detail: vec![Staff::NotPersonalCode.texts()],
@@ -410,9 +412,54 @@ pub(super) async fn queue(
         .await;
 }
 
+/// Tells the host page what a scan did: `vaora:scan` with the decision and, for a person let in
+/// or out, `vaora:checkin` or `vaora:checkout` (`byStaff`).
+fn tell_host(ctx: &Ctx, scan: &Scan) {
+    let masked = |person: &MaskedPerson| {
+        let id = person.id_number.as_deref().unwrap_or_default();
+        Some(format!("{} {id}", person.name).trim_end().to_owned())
+    };
+    let (result, person, reason) = match scan {
+        Scan::Invalid(err) => ("refused", None, Some(err.code().to_owned())),
+        Scan::AlreadyInside { person } => ("inside", masked(person), None),
+        Scan::Entry { person, .. } => ("in", masked(person), None),
+        Scan::Exit { person, .. } => ("out", masked(person), None),
+    };
+    let detail = ScanDetail {
+        kind: "person",
+        result: Some(result),
+        masked: person,
+        reason,
+        ..ScanDetail::default()
+    };
+    ctx.emit("scan", &detail);
+    let venue = Session::venue();
+    match scan {
+        Scan::Entry { request, .. } => ctx.emit(
+            "checkin",
+            &CheckinDetail {
+                checkin_ids: vec![request.id.to_string()],
+                venue_id: venue.as_ref().map_or(0, |venue| venue.venue_id),
+                venue_name: venue.map(|venue| venue.name).unwrap_or_default(),
+                by_staff: true,
+            },
+        ),
+        Scan::Exit { after, .. } => ctx.emit(
+            "checkout",
+            &CheckoutDetail {
+                checkin_ids: after.iter().map(ToString::to_string).collect(),
+                venue_id: venue.map(|venue| venue.venue_id),
+                by_staff: true,
+            },
+        ),
+        Scan::Invalid(_) | Scan::AlreadyInside { .. } => {}
+    }
+}
+
 /// The kiosk fills the screen (where the browser allows it).
-fn full_screen() {
-    let document = crate::shell::dom::document();
-    let root = crate::js::get(&document, "documentElement");
-    let _ = crate::js::call(&root, "requestFullscreen", &[]);
+/// The widget's own element, not the page: an embedded kiosk leaves the host page's layout.
+fn full_screen(ctx: Ctx) {
+    if let Some(shell) = ctx.shell() {
+        let _ = crate::js::call(shell.root(), "requestFullscreen", &[]);
+    }
 }

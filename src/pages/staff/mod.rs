@@ -31,7 +31,7 @@ use session::{Link, Session};
 #[wasm_split(staff, fallible)]
 pub fn open(shell: Rc<Shell>) -> Result<(), ChunkUnavailable> {
     // The staff screens' own styles: `style.css` stays as small as the first scan needs.
-    crate::shell::dom::link_stylesheet(&shell.options().asset_url("staff.css"));
+    crate::shell::dom::link_stylesheet(shell.root(), &shell.options().asset_url("staff.css"));
     shell.show_view(|page| guest::mount(&shell, page, move || view! { <StaffPage/> }));
     Ok(())
 }
@@ -61,7 +61,14 @@ pub fn StaffPage() -> impl IntoView {
             phase.try_set(next);
         });
     };
-    start(Link::from_location());
+    // A staff link opening Vaora's own page, or the token the host page gave the kiosk.
+    let options = ctx.options();
+    let given = options.staff_token.map(Link::Token);
+    start(if options.follow_address {
+        Link::from_location().or(given)
+    } else {
+        given
+    });
     let signed_out = move || {
         Session::forget();
         phase.set(Phase::SignIn(None));

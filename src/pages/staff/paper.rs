@@ -13,7 +13,7 @@ use vaora_protocol::staff::{StaffCheckInRequest, StaffEntry};
 
 use super::kiosk::queue;
 use crate::device::now;
-use crate::guest::use_ctx;
+use crate::guest::{use_ctx, Ctx};
 use crate::i18n::{Later, Msg, Staff};
 use crate::pages::declare::{current_year, focus_first_invalid, load_form, question_view};
 use std::sync::Arc;
@@ -90,7 +90,7 @@ fn PaperForm(form: Arc<DeclarationForm>, token: StoredValue<String>) -> impl Int
                 errors.set(found);
                 notice.set(None);
                 failed.set(true);
-                focus_first_invalid();
+                focus_first_invalid(ctx);
                 return;
             }
         };
@@ -120,7 +120,7 @@ fn PaperForm(form: Arc<DeclarationForm>, token: StoredValue<String>) -> impl Int
             failed.try_set(false);
             notice.try_set(Some(Staff::PaperSaved));
             saving.try_set(false);
-            focus_first_field();
+            focus_first_field(ctx);
         });
     };
     view! {
@@ -156,6 +156,6 @@ fn fill_from_scanned_code(draft: RwSignal<Answers>) -> bool {
     true
 }
 
-fn focus_first_field() {
-    crate::shell::dom::focus_first(".vaora-declare input");
+fn focus_first_field(ctx: Ctx) {
+    ctx.focus_first(".vaora-declare input");
 }

@@ -480,7 +480,7 @@ fn staff_link(state: &AppState, name: &str, secret: &str) -> String {
 
 /// A new venue's first staff token and its sign-in link (`<origin>/staff#token=<secret>`),
 /// issued with the registration.
-pub(crate) async fn issue_venue_token(
+pub async fn issue_venue_token(
     state: &AppState,
     venue: &VenueRow,
 ) -> Result<(String, String), ApiFailure> {
