@@ -1,15 +1,17 @@
 //! The wasm build: cargo → (UI only) wasm-split at its `#[lazy]` functions → wasm-bindgen
 //! (library, pinned to Cargo.lock) → wasm-opt (release) → `pkg/` with the static shell from
 //! `www/`, the icons, the service worker stamped with the build (`offline`), a package.json, and
-//! in release brotli/gzip copies for the server (`precompress`).
+//! in release brotli/gzip copies for the server (`precompress`) and the npm package's tarball
+//! (`npm_pack`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 use wasm_bindgen_cli_support::Bindgen;
 
-use crate::{glue, icons, offline, precompress, root, sizes, tools};
+use crate::{glue, icons, npm_pack, offline, precompress, root, sizes, tools};
 
 /// Debug builds for quick iteration, release builds for what ships and what the tests run.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -110,6 +112,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
         }
     }
     copy_dir(&root.join("www"), &pkg)?;
+    fs::rename(pkg.join("package-README.md"), pkg.join("README.md")).context("pkg/README.md")?;
     icons::write(&pkg)?;
     write_package_json(&pkg)?;
     if profile == Profile::Release {
@@ -125,6 +128,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             .map(|name| name.to_string_lossy().into_owned())
             .collect();
         sizes::report(&pkg, &chunk_names)?;
+        npm_pack::pack(&root, &pkg)?;
     }
     eprintln!("xtask: built {} ({profile:?})", pkg.display());
     Ok(pkg)
@@ -314,20 +318,123 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What the npm package ships (its `files`): the embedding API and the custom element, the
+/// wasm core with its chunks and the chunk loader, the decode workers, the widget's styles and
+/// the typings. Not the citizen page's own files (`index.html`, `main.js`, `sw.js`, the
+/// manifest, icons), the demo portal `embed/`, or the precompressed `.br`/`.gz` copies. npm
+/// adds `package.json`, `README.md` and any `LICENSE*` itself.
+pub const PACKAGE_FILES: [&str; 19] = [
+    "widget.js",
+    "vaora-checkin.js",
+    "vaora.js",
+    "__wasm_split.js",
+    "vaora_bg.wasm",
+    "split_*.wasm",
+    "chunk_*.wasm",
+    "worker-host.js",
+    "scan-worker.js",
+    "vaora_scan_worker.js",
+    "vaora_scan_worker_bg.wasm",
+    "photo-worker.js",
+    "vaora_photo_worker.js",
+    "vaora_photo_worker_bg.wasm",
+    "style.css",
+    "later.css",
+    "staff.css",
+    "embed.css",
+    "*.d.ts",
+];
+
+/// `pkg/package.json`, the npm package `vaora` at the workspace's version. A struct rather than
+/// `json!`, whose maps sort their keys: in `exports` the `types` condition must come before
+/// `default`, which matches anything.
+#[derive(Serialize)]
+struct PackageJson {
+    name: &'static str,
+    version: &'static str,
+    description: &'static str,
+    license: &'static str,
+    keywords: [&'static str; 9],
+    #[serde(rename = "type")]
+    module_type: &'static str,
+    main: &'static str,
+    types: &'static str,
+    exports: Exports,
+    files: [&'static str; PACKAGE_FILES.len()],
+    #[serde(rename = "sideEffects")]
+    side_effects: [&'static str; 1],
+}
+
+/// The package's entry points: `.` the JS API (`mount`), `./element` defines `<vaora-checkin>`
+/// when imported (the one module with a side effect), `./core` the low-level wasm-bindgen
+/// module, and `./*` any shipped file, for bundlers and scripts that copy the assets to where
+/// the host serves them.
+#[derive(Serialize)]
+struct Exports {
+    #[serde(rename = ".")]
+    api: Entry,
+    #[serde(rename = "./element")]
+    element: Entry,
+    #[serde(rename = "./core")]
+    core: Entry,
+    #[serde(rename = "./package.json")]
+    manifest: &'static str,
+    #[serde(rename = "./*")]
+    assets: &'static str,
+}
+
+/// A module and its typings, in the order TypeScript and Node read conditions.
+#[derive(Serialize)]
+struct Entry {
+    types: &'static str,
+    default: &'static str,
+}
+
+const PACKAGE_JSON: PackageJson = PackageJson {
+    name: "vaora",
+    version: env!("CARGO_PKG_VERSION"),
+    description: "Embeddable no-install QR check-in and health-declaration widget: \
+        a Rust/WebAssembly core in a <vaora-checkin> custom element",
+    license: "MIT OR Apache-2.0",
+    keywords: [
+        "qr",
+        "check-in",
+        "health-declaration",
+        "contact-tracing",
+        "webassembly",
+        "wasm",
+        "custom-element",
+        "web-component",
+        "vietnam",
+    ],
+    module_type: "module",
+    main: "./widget.js",
+    types: "./widget.d.ts",
+    exports: Exports {
+        api: Entry {
+            types: "./widget.d.ts",
+            default: "./widget.js",
+        },
+        element: Entry {
+            types: "./widget.d.ts",
+            default: "./vaora-checkin.js",
+        },
+        core: Entry {
+            types: "./vaora.d.ts",
+            default: "./vaora.js",
+        },
+        manifest: "./package.json",
+        assets: "./*",
+    },
+    files: PACKAGE_FILES,
+    side_effects: ["./vaora-checkin.js"],
+};
+
+/// Writes [`PACKAGE_JSON`] into `pkg`.
 fn write_package_json(pkg: &Path) -> Result<()> {
-    let manifest = serde_json::json!({
-        "name": "vaora",
-        "version": env!("CARGO_PKG_VERSION"),
-        "description": "No-install QR check-in and health-declaration widget (Rust/WebAssembly)",
-        "license": "MIT OR Apache-2.0",
-        "type": "module",
-        "main": "vaora.js",
-        "types": "vaora.d.ts",
-        "sideEffects": false
-    });
     fs::write(
         pkg.join("package.json"),
-        serde_json::to_string_pretty(&manifest)? + "\n",
+        serde_json::to_string_pretty(&PACKAGE_JSON)? + "\n",
     )?;
     Ok(())
 }
@@ -354,6 +461,17 @@ mod tests {
         ] {
             assert!(!unused_export(name), "{name}");
         }
+    }
+
+    #[test]
+    fn package_json_lists_types_before_default_and_the_version_of_the_workspace() {
+        let json = serde_json::to_string(&PACKAGE_JSON).expect("serialises");
+        let manifest: serde_json::Value = serde_json::from_str(&json).expect("parses");
+        assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest["exports"]["."]["default"], manifest["main"]);
+        let api = r#""exports":{".":{"types":"./widget.d.ts","default":"./widget.js"}"#;
+        assert!(json.contains(api), "{json}");
+        assert!(json.starts_with(r#"{"name":"vaora","version""#), "{json}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: the project's build, run and test entry points.
 //!
 //! - `build [--release]`  wasm → `pkg/` (UI split into lazy chunks, wasm-bindgen, static shell;
-//!   release: wasm-opt, minified JS, sizes)
+//!   release: wasm-opt, minified JS, sizes, the npm package `target/npm/vaora-<version>.tgz`)
 //! - `serve [--dev] [-- <server options>]`  build, then run the reference server with SQLite
 //! - `test`  fmt, clippy, native tests, conformance, browser end-to-end tests
 //! - `units`  the official list of administrative units as CSV (for `vaora-server --units`)
@@ -27,6 +27,7 @@ mod build;
 mod conformance;
 mod glue;
 mod icons;
+mod npm_pack;
 mod offline;
 mod postgres;
 mod precompress;
@@ -71,7 +72,7 @@ fn main() -> ExitCode {
 
 const USAGE: &str = "usage: cargo xtask <command>
   build [--release]              build the widget into pkg/ (release: wasm-opt, minified JS,
-                                 sizes)
+                                 sizes, npm pack into the target dir's npm/)
   serve [--dev] [-- OPTIONS]     build and run the reference server (SQLite), print the URLs;
                                  OPTIONS go to vaora-server (see `-- --help`)
   test                           every check: fmt, clippy, native tests (SQLite and a

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::build::{self, Profile};
 use crate::postgres::TempPostgres;
-use crate::{conformance, root, tools, units};
+use crate::{conformance, npm_pack, root, tools, units};
 
 /// Crates that are compiled to wasm32 and must also pass clippy there.
 const WASM_CRATES: [&str; 10] = [
@@ -118,6 +118,7 @@ fn e2e(root: &Path, pkg: &Path, chromium: &Path) -> Result<()> {
         .env("VAORA_SERVER_BIN", bin.join("vaora-server"))
         .env("VAORA_TESTKIT_BIN", bin.join("vaora-testkit"))
         .env("VAORA_PKG", pkg)
+        .env("VAORA_NPM_TARBALL", npm_pack::tarball(root))
         .env("VAORA_CHROMIUM", chromium)
         .status()
         .context("cannot start node (Node.js 20+ is required)")?;
