@@ -68,7 +68,7 @@ export async function mount(element, options = {}) {
   const ticket = {};
   pending.set(element, ticket);
   const shadow = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
-  const styles = ['embed.css', 'style.css'].map(stylesheet);
+  const styles = ['embed.css', 'style.css'].map((file) => stylesheet(file, typeof core.assets === 'string' ? core.assets : BASE));
   shadow.replaceChildren(...styles);
   const [trustedKeys] = await Promise.all([
     core.trustedKeys ?? publishedKeys(core.endpoint ?? ''),
@@ -126,11 +126,11 @@ export async function mount(element, options = {}) {
   return handle;
 }
 
-/** A `<link rel=stylesheet>` of one of the package's styles, for the shadow root. */
-function stylesheet(file) {
+/** A `<link rel=stylesheet>` of one of the package's styles (in `base`), for the shadow root. */
+function stylesheet(file, base) {
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  link.href = new URL(file, BASE).href;
+  link.href = new URL(file, base).href;
   return link;
 }
 
