@@ -130,7 +130,7 @@ export async function mount(element, options = {}) {
 function stylesheet(file, base) {
   const link = document.createElement('link');
   link.rel = 'stylesheet';
-  link.href = new URL(file, base).href;
+  link.href = new URL(file, new URL(base, document.baseURI)).href;
   return link;
 }
 
