@@ -475,11 +475,17 @@ test('mounting and unmounting two widgets 50 times leaks no camera track, worker
           mount(kiosk, { endpoint: api, trustedKeys, mode: 'kiosk', lang: 'en' }),
         ]);
         const before = window.__tracks.length;
+        const workers = window.__workers.started;
         camera.scan();
         for (let wait = 0; window.__tracks.length === before && wait < 100; wait += 1) {
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
         if (window.__tracks.length === before) throw new Error(`cycle ${i}: the camera did not start`);
+        // Frames reach the decoder: its worker is running when the widget goes.
+        for (let wait = 0; window.__workers.started === workers && wait < 200; wait += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        if (window.__workers.started === workers) throw new Error(`cycle ${i}: no decoder worker started`);
         camera.unmount();
         desk.unmount();
         scanning.remove();
