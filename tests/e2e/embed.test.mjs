@@ -370,7 +370,7 @@ test('bad options are typed errors', async () => {
   }
 });
 
-test('the portal with both widgets (one in the dark theme) passes axe-core\'s WCAG 2.1 AA rules in both languages', async () => {
+test('the portal with both widgets passes axe-core\'s WCAG 2.1 AA rules in both languages and both palettes', async () => {
   const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const { browser, page, errors } = await launch();
   try {
@@ -378,12 +378,14 @@ test('the portal with both widgets (one in the dark theme) passes axe-core\'s WC
     await page.locator('#visitor [data-test="scan"]').waitFor();
     await page.locator('#desk [data-test="staff-link"]').waitFor();
     await page.evaluate(axe);
-    for (const lang of ['vi', 'en']) {
-      if (lang === 'en') {
+    for (const [lang, theme] of [['vi', 'light'], ['en', 'light'], ['en', 'dark']]) {
+      if (lang === 'en' && theme === 'light') {
         await byTest(page, 'portal-lang').click();
         await page.locator('#visitor .vaora[lang="en"]').waitFor();
         await page.locator('#desk .vaora[lang="en"]').waitFor();
       }
+      // Both widgets dark: the visitor's screens in the dark palette too.
+      if (theme === 'dark') await page.evaluate(() => document.getElementById('visitor').setAttribute('theme', 'dark'));
       const violations = await page.evaluate(async () => {
         const result = await window.axe.run(document, {
           runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
@@ -392,7 +394,7 @@ test('the portal with both widgets (one in the dark theme) passes axe-core\'s WC
           .filter((violation) => ['serious', 'critical'].includes(violation.impact))
           .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
       });
-      assert.deepEqual(violations, [], `axe (${lang})`);
+      assert.deepEqual(violations, [], `axe (${lang}, ${theme})`);
     }
     // axe-core's own style elements are refused by the CSP: the other tests check the widget's.
     assert.deepEqual(errors.filter((error) => !/inline style/.test(error.message)), []);
