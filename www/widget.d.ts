@@ -129,5 +129,8 @@ declare global {
     'vaora:checkout': CustomEvent<CheckoutDetail>;
     'vaora:error': CustomEvent<ErrorDetail>;
     'vaora:pending': CustomEvent<PendingDetail>;
+    /** A venue is on screen (no detail): the first scan is over. Vaora's own page registers
+     * its service worker then. */
+    'vaora:venue': CustomEvent<null>;
   }
 }
