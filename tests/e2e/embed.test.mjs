@@ -300,6 +300,24 @@ test('the demo portal as `cargo xtask serve` serves it: same origin, the server\
   }
 });
 
+test('a photo with another QR code in it: vaora:scan says so, the visitor is told', async () => {
+  const photo = join(tmp.dir, 'embed-foreign.png');
+  testkit('png', '--text', 'https://quan-pho.example/menu', '--size', '800', '--out', photo);
+  const { browser, page, errors } = await launch();
+  try {
+    await page.addInitScript(recordEvents);
+    await page.goto(env.portal);
+    const visitor = page.locator('#visitor');
+    await visitor.locator('[data-test="photo"]').setInputFiles(photo);
+    assert.deepEqual((await waitForEvent(page, 'scan', 'visitor')).detail, { kind: 'other' });
+    await visitor.getByText('quan-pho.example').first().waitFor();
+    assert.deepEqual(await events(page, 'scan', 'desk'), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('bad options are typed errors', async () => {
   const { browser, page, errors } = await launch();
   try {
