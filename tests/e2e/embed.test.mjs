@@ -421,7 +421,7 @@ test('the portal with both widgets passes axe-core\'s WCAG 2.1 AA rules in both 
   }
 });
 
-/** Counts, before any page script runs, camera tracks, workers, frame loops and intervals. */
+/** Counts, before any page script runs, camera tracks, workers, frame loops, timeouts and intervals. */
 function countResources() {
   window.__tracks = [];
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -454,6 +454,19 @@ function countResources() {
       return videoFrame.call(this, callback);
     };
   }
+  // Timeouts not yet fired nor cleared.
+  window.__timeouts = new Set();
+  const setTimeout = window.setTimeout.bind(window);
+  const clearTimeout = window.clearTimeout.bind(window);
+  window.setTimeout = (callback, ...rest) => {
+    const id = setTimeout((...args) => {
+      window.__timeouts.delete(id);
+      if (typeof callback === 'function') callback(...args);
+    }, ...rest);
+    window.__timeouts.add(id);
+    return id;
+  };
+  window.clearTimeout = (id) => { window.__timeouts.delete(id); clearTimeout(id); };
   window.__intervals = new Set();
   const setInterval = window.setInterval.bind(window);
   const clearInterval = window.clearInterval.bind(window);
@@ -461,7 +474,7 @@ function countResources() {
   window.clearInterval = (id) => { window.__intervals.delete(id); clearInterval(id); };
 }
 
-test('mounting and unmounting two widgets 50 times leaks no camera track, worker, frame loop or listener', async () => {
+test('mounting and unmounting two widgets 50 times leaks no camera track, worker, frame loop, timer or listener', async (t) => {
   const clip = join(tmp.dir, 'embed-leak.y4m');
   testkit('blank', '--width', '320', '--height', '240', '--out', clip);
   const { browser, page, errors } = await launch({ clip });
@@ -521,6 +534,9 @@ test('mounting and unmounting two widgets 50 times leaks no camera track, worker
 
     assert.equal(await cycles(5), 5);
     const warm = await listeners();
+    const settle = () => page.evaluate(() => new Promise((resolve) => window.setTimeout(resolve, 1000)));
+    await settle();
+    const warmTimeouts = await page.evaluate(() => window.__timeouts.size);
     assert.equal(await cycles(45), 50, 'the camera opened in each of the 50 cycles');
     const leaks = await page.evaluate(async () => {
       const frames = window.__frames;
@@ -534,6 +550,11 @@ test('mounting and unmounting two widgets 50 times leaks no camera track, worker
     });
     assert.deepEqual(leaks, { liveTracks: 0, workers: 0, framesSinceUnmount: 0, intervals: 0 });
     const cold = await listeners();
+    await settle();
+    const coldTimeouts = await page.evaluate(() => window.__timeouts.size);
+    t.diagnostic(`after 5 and 50 cycles: ${warm} and ${cold} listeners, ${warmTimeouts} and ${coldTimeouts} pending timeouts`);
+    assert.ok(coldTimeouts <= warmTimeouts,
+      `pending timeouts grew from ${warmTimeouts} to ${coldTimeouts} over 45 more cycles`);
     assert.ok(cold <= warm, `event listeners grew from ${warm} to ${cold} over 45 more cycles`);
     assert.deepEqual(errors, []);
   } finally {
