@@ -242,7 +242,10 @@ async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Sai
             return Ok(());
         }
     }
-    shell.emit("vaora:scan", &crate::js::object(&[("kind", "other".into())]));
+    shell.emit(
+        "vaora:scan",
+        &crate::js::object(&[("kind", "other".into())]),
+    );
     Err((Msg::ScanNotVaora.texts(), codes.into_iter().next()))
 }
 
