@@ -1,7 +1,7 @@
 //! What the widget tells its host page: `vaora:*` events on the widget's element, bubbling and
 //! composed, each with a typed `detail` (the TypeScript side is `www/widget.d.ts`). The shell
 //! sends `vaora:error` and a foreign code's `vaora:scan` itself ([`Shell::fail`],
-//! [`Shell::emit`]: the first scan has no serde code to spare); the screens in chunks send the
+//! [`Shell::foreign_code_read`]: the first scan has no serde code to spare); the screens in chunks send the
 //! rest through [`emit`], their details serialised by serde-wasm-bindgen. No detail carries
 //! personal data: ids, the venue, counts, a kiosk's masked text.
 
@@ -82,11 +82,12 @@ pub struct PendingDetail {
     pub count: usize,
 }
 
-/// Sends `vaora:{name}` with `detail` from `shell`'s root (JSON-compatible: ids as numbers).
+/// Sends the event `name` (`vaora:…`) with `detail` from `shell`'s root (JSON-compatible: ids
+/// as numbers).
 pub fn emit(shell: &Shell, name: &str, detail: &impl Serialize) {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     if let Ok(detail) = detail.serialize(&serializer) {
-        shell.emit(&format!("vaora:{name}"), &detail);
+        shell.emit(name, &detail);
     }
 }
 

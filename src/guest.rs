@@ -144,7 +144,8 @@ impl Ctx {
         leptos::task::spawn_local(async move { shell.go(screen) });
     }
 
-    /// Tells the host page something happened (`vaora:{name}`, [`crate::events`]).
+    /// Tells the host page something happened: the event `name` (`vaora:…`,
+    /// [`crate::events`]).
     pub fn emit(&self, name: &str, detail: &impl serde::Serialize) {
         if let Some(shell) = self.shell() {
             crate::events::emit(&shell, name, detail);
@@ -162,7 +163,7 @@ impl Ctx {
             .first()
             .and_then(|id| device.with(|known| known.visits.get(*id).map(|visit| visit.venue_id)));
         self.emit(
-            "checkout",
+            "vaora:checkout",
             &crate::events::CheckoutDetail {
                 checkin_ids: ids.iter().map(ToString::to_string).collect(),
                 venue_id,

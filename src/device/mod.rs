@@ -334,7 +334,7 @@ impl Device {
             let pending = device.with(|known| known.outbox.pending());
             if told.replace(Some(pending)) != Some(pending) {
                 let detail = crate::events::PendingDetail { count: pending };
-                crate::events::emit(&shell, "pending", &detail);
+                crate::events::emit(&shell, "vaora:pending", &detail);
             }
             count.set_text_content(Some(&pending.to_string()));
             if pending == 0 {

@@ -307,7 +307,7 @@ impl FlowState {
         spawn_local(async move {
             let device = ctx.device().await;
             device.check_in(person.clone(), visit, body).await;
-            ctx.emit("checkin", &checked_in);
+            ctx.emit("vaora:checkin", &checked_in);
             state.people.try_update(|people| {
                 if let Some(p) = people.iter_mut().find(|p| p.id == person.id) {
                     *p = person;

@@ -24,7 +24,11 @@ pub fn venue_page(
     // `vaora:venue` says a venue is on screen: the first scan is over, so Vaora's own page may
     // now fetch what it keeps for offline use without slowing it.
     shell.emit("vaora:venue", &wasm_bindgen::JsValue::UNDEFINED);
-    crate::events::emit(&shell, "scan", &crate::events::ScanDetail::of_venue(&check));
+    crate::events::emit(
+        &shell,
+        "vaora:scan",
+        &crate::events::ScanDetail::of_venue(&check),
+    );
     let mounted = guest::mount(&shell, parent.clone(), move || {
         view! { <VenuePage check=check/> }
     });

@@ -242,10 +242,7 @@ async fn decode_photo(shell: &Rc<Shell>, file: web_sys::File) -> Result<(), (Sai
             return Ok(());
         }
     }
-    shell.emit(
-        "vaora:scan",
-        &crate::js::object(&[("kind", "other".into())]),
-    );
+    shell.foreign_code_read();
     Err((Msg::ScanNotVaora.texts(), codes.into_iter().next()))
 }
 

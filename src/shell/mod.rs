@@ -338,6 +338,14 @@ impl Shell {
         }
     }
 
+    /// Tells the host page a code was read that is not a venue code (`vaora:scan`, `other`).
+    pub fn foreign_code_read(&self) {
+        self.emit(
+            "vaora:scan",
+            &crate::js::object(&[("kind", "other".into())]),
+        );
+    }
+
     /// Opens the camera, unless this is a kiosk (it scans all the time).
     pub fn scan(self: &Rc<Self>) {
         if !self.options.kiosk {

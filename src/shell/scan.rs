@@ -230,10 +230,7 @@ impl ScanView {
             return;
         }
         shell.announce(Msg::ScanNotVaora);
-        shell.emit(
-            "vaora:scan",
-            &crate::js::object(&[("kind", "other".into())]),
-        );
+        shell.foreign_code_read();
         let shown = foreign_code(&shell.texts, &code, true);
         dom::replace_children(&self.foreign_slot, Some(&shown));
         self.foreign.replace(Some(code));

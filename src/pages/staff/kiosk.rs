@@ -432,11 +432,11 @@ fn tell_host(ctx: &Ctx, scan: &Scan) {
         reason,
         ..ScanDetail::default()
     };
-    ctx.emit("scan", &detail);
+    ctx.emit("vaora:scan", &detail);
     match scan {
         Scan::Entry { request, .. } => staff_checked_in(ctx, request.id),
         Scan::Exit { after, .. } => ctx.emit(
-            "checkout",
+            "vaora:checkout",
             &CheckoutDetail {
                 checkin_ids: after.iter().map(ToString::to_string).collect(),
                 venue_id: Session::venue().map(|venue| venue.venue_id),
@@ -452,7 +452,7 @@ fn tell_host(ctx: &Ctx, scan: &Scan) {
 pub(super) fn staff_checked_in(ctx: &Ctx, id: Uuid) {
     let venue = Session::venue();
     ctx.emit(
-        "checkin",
+        "vaora:checkin",
         &CheckinDetail {
             checkin_ids: vec![id.to_string()],
             venue_id: venue.as_ref().map_or(0, |venue| venue.venue_id),
